@@ -1,0 +1,34 @@
+"""Choose and open the engine named by the settings: Neo4j when NEO4J_URI is set, else embedded FalkorDB."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from redengine.config import Settings
+from redengine.types import Runner
+
+
+def open_runner(settings: Settings) -> Runner:
+    """Open a runner; the caller closes it (which stops an embedded server this process started)."""
+    if settings.neo4j is not None:
+        from redengine.graph.neo4j import Neo4jRunner
+
+        return Neo4jRunner(settings.neo4j)
+    from redengine.graph.falkor import EmbeddedServer, FalkorRunner
+
+    server = EmbeddedServer(settings.data_dir).start()
+    try:
+        return FalkorRunner(server.socket_path, settings.graph_name, server=server if server.owned else None)
+    except BaseException:
+        server.stop()
+        raise
+
+
+@contextlib.contextmanager
+def connect(settings: Settings | None = None) -> Iterator[Runner]:
+    runner = open_runner(settings or Settings.from_env())
+    try:
+        yield runner
+    finally:
+        runner.close()

@@ -1,0 +1,129 @@
+"""Dated links and the units/people they join: the write primitives every feature shares.
+
+Statements are generated once per link type from the model's allow-list (labels and types cannot
+be parameters); values always travel as $parameters. Every write here is convergent: running it
+again after a crash, or twice, leaves the same graph.
+"""
+
+from __future__ import annotations
+
+from redengine.graph.statements import Statement, read, write
+from redengine.schema.model import DATED_LINKS, PERSON_LINKS, UNIT_LINKS
+
+
+def holds(var: str, at: str = "$as_of") -> str:
+    """Cypher predicate: link/record `var` holds on date parameter `at` (from <= D and (no to or D < to))."""
+    return f"({var}.from <= date({at}) AND ({var}.to IS NULL OR date({at}) < {var}.to))"
+
+
+def _src_label(rel: str) -> str:
+    return "Unit" if rel in UNIT_LINKS else "Person"
+
+
+def _open(rel: str) -> Statement:
+    # The guard is OPTIONAL MATCH + count: FalkorDB 4.16 sometimes ignores a pattern-comprehension
+    # guard (size([...]) = 0) before CREATE (measured; tests/test_store.py catches a regression).
+    src = _src_label(rel)
+    extra = ", title: r.title" if rel == "WORKS_AT" else ""
+    return write(
+        f"links.open.{rel}",
+        f"""
+        UNWIND $rows AS r
+        MATCH (a:{src} {{id: r.src}})
+        MATCH (b:Unit {{id: r.dst}})
+        OPTIONAL MATCH (a)-[x:{rel}]->(b) WHERE x.from = date(r.from)
+        WITH a, b, r, count(x) AS same
+        WHERE same = 0
+        CREATE (a)-[l:{rel} {{from: date(r.from), source: r.source, recorded_at: localdatetime(){extra}}}]->(b)
+        SET l.to = date(r.to)
+        RETURN count(l) AS opened
+        """,
+    )
+
+
+def _end(rel: str) -> Statement:
+    src = _src_label(rel)
+    return write(
+        f"links.end.{rel}",
+        f"""
+        UNWIND $rows AS r
+        MATCH (a:{src} {{id: r.src}})-[l:{rel}]->(b:Unit {{id: r.dst}})
+        WHERE l.to IS NULL AND l.from <= date(r.to)
+        SET l.to = date(r.to), l.ended_by = r.source, l.ended_at = localdatetime()
+        RETURN count(l) AS ended
+        """,
+    )
+
+
+def _current(rel: str) -> Statement:
+    src = _src_label(rel)
+    return read(
+        f"links.as_of.{rel}",
+        f"""
+        MATCH (a:{src})-[l:{rel}]->(b:Unit)
+        WHERE {holds('l')}
+        RETURN a.id AS src, b.id AS dst, l.from AS from, l.to AS to{', l.title AS title' if rel == 'WORKS_AT' else ''}
+        """,
+    )
+
+
+#: rel type → statement. Rows for OPEN: {src, dst, from, to?, source, title?}; for END: {src, dst, to, source}.
+OPEN: dict[str, Statement] = {rel: _open(rel) for rel in DATED_LINKS}
+END: dict[str, Statement] = {rel: _end(rel) for rel in DATED_LINKS}
+#: rel type → every link of that type holding on $as_of, as {src, dst, from, to}.
+AS_OF: dict[str, Statement] = {rel: _current(rel) for rel in DATED_LINKS}
+
+UPSERT_UNITS = write(
+    "links.upsert_units",
+    """
+    UNWIND $rows AS r
+    MERGE (u:Unit {id: r.id})
+    ON CREATE SET u.from = date(r.from), u.source = r.source, u.recorded_at = localdatetime()
+    SET u.name = r.name, u.kind = r.kind, u.kind_label = r.kind_label
+    RETURN count(u) AS units
+    """,
+)
+
+END_UNITS = write(
+    "links.end_units",
+    """
+    UNWIND $rows AS r
+    MATCH (u:Unit {id: r.id})
+    WHERE u.to IS NULL
+    SET u.to = date(r.to), u.ended_by = r.source
+    RETURN count(u) AS ended
+    """,
+)
+
+UPSERT_PEOPLE = write(
+    "links.upsert_people",
+    """
+    UNWIND $rows AS r
+    MERGE (p:Person {id: r.id})
+    ON CREATE SET p.from = date(r.from), p.source = r.source, p.recorded_at = localdatetime()
+    SET p.name = r.name
+    RETURN count(p) AS people
+    """,
+)
+
+SET_PERSONAL_DATA = write(
+    "links.set_personal_data",
+    """
+    UNWIND $rows AS r
+    MATCH (p:Person {id: r.id})
+    MERGE (p)-[:HAS_PERSONAL_DATA]->(d:PersonalData {id: r.id})
+    SET d.id_number = r.id_number, d.phone = r.phone
+    RETURN count(d) AS personal
+    """,
+)
+
+UNITS_AS_OF = read(
+    "links.units_as_of",
+    f"""
+    MATCH (u:Unit)
+    WHERE {holds('u')}
+    RETURN u.id AS id, u.name AS name, u.kind AS kind, u.kind_label AS kind_label
+    """,
+)
+
+__all__ = ["holds", "OPEN", "END", "AS_OF", "UPSERT_UNITS", "END_UNITS", "UPSERT_PEOPLE", "SET_PERSONAL_DATA", "UNITS_AS_OF", "PERSON_LINKS"]

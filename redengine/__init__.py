@@ -1,0 +1,1 @@
+"""Red Engine Graph: the organisational knowledge graph of the Red Engine programme."""

@@ -1,0 +1,42 @@
+"""Settings read from the environment, once, in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    uri: str
+    user: str = "neo4j"
+    password: str = ""
+    database: str = "neo4j"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Which engine to use and where its data lives."""
+
+    neo4j: Neo4jSettings | None = None
+    data_dir: Path = field(default_factory=lambda: Path.cwd() / ".redengine-data")
+    graph_name: str = "redengine"
+
+    @property
+    def engine(self) -> str:
+        return "neo4j" if self.neo4j else "falkordb"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        neo = None
+        if env.get("NEO4J_URI"):
+            neo = Neo4jSettings(
+                uri=env["NEO4J_URI"],
+                user=env.get("NEO4J_USER", "neo4j"),
+                password=env.get("NEO4J_PASSWORD", ""),
+                database=env.get("NEO4J_DATABASE", "neo4j"),
+            )
+        data_dir = Path(env.get("REDENGINE_DATA_DIR") or Path.cwd() / ".redengine-data")
+        return cls(neo4j=neo, data_dir=data_dir, graph_name=env.get("REDENGINE_GRAPH", "redengine"))

@@ -1,0 +1,33 @@
+"""Shared aliases and Protocols: the whole contract between layers, in one small file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol, TypeAlias
+
+from redengine.graph.statements import Statement
+
+Row: TypeAlias = dict[str, Any]
+Params: TypeAlias = Mapping[str, Any]
+
+
+class Runner(Protocol):
+    """Runs named statements on one engine and returns plain Python rows."""
+
+    engine: str
+
+    def read(self, statement: Statement, params: Params | None = None) -> list[Row]: ...
+
+    def write(self, statement: Statement, params: Params | None = None) -> list[Row]: ...
+
+    def write_batch(self, steps: Sequence[tuple[Statement, Params]]) -> list[list[Row]]:
+        """Run several writes as one unit: one transaction where the engine has them."""
+        ...
+
+    def apply_schema(self, constraints: Iterable[tuple[str, str]], indexes: Iterable[tuple[str, str]]) -> None:
+        """Make sure each (label, property) unique constraint and index exists."""
+        ...
+
+    def ping(self) -> bool: ...
+
+    def close(self) -> None: ...
