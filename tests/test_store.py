@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import stat
 
 import pytest
 
@@ -119,15 +118,6 @@ def test_data_dir_in_use_by_dead_server_is_a_clear_error(tmp_path):
             EmbeddedServer(data).start()
     finally:
         os.close(fd)
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
-def test_unwritable_data_dir_says_what_to_do(tmp_path):
-    data = tmp_path / "ro"
-    data.mkdir()
-    data.chmod(stat.S_IRUSR | stat.S_IXUSR)
-    with pytest.raises(EngineUnavailable, match="REDENGINE_DATA_DIR"):
-        EmbeddedServer(data).start()
 
 
 def test_data_dir_that_is_a_file_says_what_to_do(tmp_path):
