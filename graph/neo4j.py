@@ -11,11 +11,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from redengine.config import Neo4jSettings
-from redengine.errors import EngineError, EngineUnavailable, UniquenessError
+from redengine.errors import ConfigError, EngineError, EngineUnavailable, UniquenessError
 from redengine.graph import queries
 from redengine.graph.statements import Statement, schema
 from redengine.graph.values import plain, to_params
 
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 _ALREADY = re.compile(r"already exists with label `(\w+)` and property `\w+` = '([^']*)'")
 
 
@@ -42,6 +43,9 @@ class Neo4jRunner:
         import neo4j
         from neo4j import exceptions as nx
 
+        scheme = settings.uri.split("://", 1)[0] if "://" in settings.uri else ""
+        if scheme not in SCHEMES:
+            raise ConfigError(f"NEO4J_URI {settings.uri!r} must start with one of {', '.join(s + '://' for s in SCHEMES)}")
         self.settings = settings
         self._neo4j = neo4j
         self.round_trips = 0
@@ -123,5 +127,6 @@ class Neo4jRunner:
 
 
 def _first_line(e: BaseException) -> str:
-    text = str(getattr(e, "message", None) or e).strip()
-    return text.splitlines()[0] if text else type(e).__name__
+    """The driver's message folded onto one line (some span several lines)."""
+    text = " ".join(str(getattr(e, "message", None) or e).split())
+    return text or type(e).__name__
