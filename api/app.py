@@ -1,0 +1,75 @@
+"""The web app, composed in one place: engine lifespan, auth, GraphQL, probes."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import strawberry
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from redengine.api.auth import PRINCIPAL_KEY, BearerAuth
+from redengine.api.context import Context
+from redengine.api.health import healthz, readyz
+from redengine.config import Settings
+from redengine.types import Runner
+
+log = logging.getLogger("redengine.api")
+
+
+class RedEngineGraphQL(GraphQL):
+    """Strawberry's ASGI app with our typed Context (the principal was set by BearerAuth)."""
+
+    async def get_context(self, request: Request, response: Response) -> Context:
+        return Context(runner=request.app.state.runner, principal=getattr(request.state, PRINCIPAL_KEY),
+                       request=request)
+
+
+def _prepare(runner: Runner, demo: bool) -> None:
+    from redengine.schema.apply import apply_schema
+
+    apply_schema(runner)
+    if demo:
+        from redengine.demo import load_demo_if_empty
+
+        load_demo_if_empty(runner)
+
+
+def create_app(settings: Settings | None = None, *, runner: Runner | None = None, demo: bool = False,
+               schema: strawberry.Schema | None = None) -> Starlette:
+    """The ASGI app. Opens the engine named by `settings` in its lifespan unless a `runner` is given
+    (then the caller owns and closes it); applies the schema; with `demo`, loads the demo district
+    into an empty graph."""
+    if schema is None:
+        from redengine.api.schema import build_schema
+
+        schema = build_schema()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        from redengine.graph.engine import open_runner
+
+        owned = runner is None
+        r = await run_in_threadpool(open_runner, settings or Settings.from_env()) if owned else runner
+        try:
+            await run_in_threadpool(_prepare, r, demo)
+            app.state.runner = r
+            log.info("serving the graph on %s", r.engine)
+            yield
+        finally:
+            if owned:
+                await run_in_threadpool(r.close)
+
+    graphql = RedEngineGraphQL(schema, graphql_ide="graphiql")
+    routes = [
+        Route("/graphql", BearerAuth(graphql), methods=["GET", "POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

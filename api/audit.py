@@ -1,0 +1,77 @@
+"""The audit log: who did or read what, and when, as (:AuditEntry) nodes — one write per entry.
+
+Every mutation (accepted or refused) and every read of a sensitive field is recorded. A failed audit
+write is never swallowed: it raises, so the request fails loudly rather than going unrecorded.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time
+from typing import TYPE_CHECKING, Any
+
+from redengine.graph.statements import Statement, read, write
+
+if TYPE_CHECKING:
+    from redengine.api.context import Context, Principal
+
+log = logging.getLogger("redengine.audit")
+
+RECORD = write(
+    "audit.record",
+    """
+    CREATE (a:AuditEntry {id: $id, at: localdatetime(), who: $who, role: $role, token_id: $token_id,
+                          action: $action, target: $target, detail: $detail})
+    RETURN a.id AS id
+    """,
+)
+
+#: The newest entries first (ids sort by time of writing).
+RECENT = read(
+    "audit.recent",
+    """
+    MATCH (a:AuditEntry)
+    RETURN a.id AS id, a.at AS at, a.who AS who, a.role AS role, a.token_id AS token_id,
+           a.action AS action, a.target AS target, a.detail AS detail
+    ORDER BY a.id DESC
+    LIMIT $limit
+    """,
+)
+
+
+def _entry_id() -> str:
+    # Sortable by time of writing, unique without a round trip.
+    return f"audit:{time.time_ns():020d}:{secrets.token_hex(4)}"
+
+
+def _detail(detail: Any) -> str | None:
+    if detail is None or isinstance(detail, str):
+        return detail
+    return json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def step(principal: "Principal", action: str, target: str | None, detail: Any = None) -> tuple[Statement, dict]:
+    """The write step that records one entry: append it to a mutation's batch (one transaction on Neo4j)."""
+    return RECORD, {
+        "id": _entry_id(),
+        "who": principal.who,
+        "role": principal.role.value,
+        "token_id": principal.token_id,
+        "action": action,
+        "target": target,
+        "detail": _detail(detail),
+    }
+
+
+def record(ctx: "Context", action: str, target: str | None, detail: Any = None) -> str:
+    """Write one audit entry now (e.g. action "read.sensitive", target the person id); return its id."""
+    stmt, params = step(ctx.principal, action, target, detail)
+    ctx.runner.write(stmt, params)
+    log.info("audit %s %s %s", params["who"], action, target)
+    return params["id"]
+
+
+def recent(runner, limit: int = 100) -> list[dict]:
+    return runner.read(RECENT, {"limit": limit})

@@ -1,0 +1,359 @@
+"""Write services behind the mutations: check who may, validate against the graph, then write once.
+
+Each command is planned first (`plan_*`: reads the facts, collects every problem as a `UserError`,
+or returns the write steps and the result) and then run by `execute`, which writes the steps and
+the audit entry in one batch. A refused command writes nothing but its audit entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from redengine.api import audit
+from redengine.api.context import Principal, RoleName
+from redengine.graph import links, records
+from redengine.graph.links import holds
+from redengine.graph.statements import Statement, read
+from redengine.schema.model import ROLES, VILLAGE_KINDS, Conclusion, Role, UnitKind, WeakStatus
+from redengine.types import Runner
+
+
+class ErrorCode(str, Enum):
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    INVALID = "INVALID"
+    DATE_ORDER = "DATE_ORDER"
+    WRONG_UNIT_KIND = "WRONG_UNIT_KIND"
+    DUPLICATE_OPEN_LINK = "DUPLICATE_OPEN_LINK"
+    OVERLAPPING_LINK = "OVERLAPPING_LINK"
+    NO_OPEN_LINK = "NO_OPEN_LINK"
+    DUPLICATE_OPEN_CASE = "DUPLICATE_OPEN_CASE"
+    OVERLAPPING_CASE = "OVERLAPPING_CASE"
+    ALREADY_LIFTED = "ALREADY_LIFTED"
+
+
+@dataclass(frozen=True)
+class UserError:
+    code: ErrorCode
+    field: str | None
+    message: str
+
+
+@dataclass
+class Plan:
+    """What a valid command will write, and what it reports back."""
+
+    action: str
+    target: str
+    steps: list[tuple[Statement, dict]]
+    result: dict[str, Any]
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class Refused(Exception):
+    """The command is invalid or not allowed; nothing was written."""
+
+    def __init__(self, action: str, target: str, errors: list[UserError]):
+        super().__init__("; ".join(e.message for e in errors))
+        self.action, self.target, self.errors = action, target, list(errors)
+
+
+@dataclass
+class Outcome:
+    result: dict[str, Any] | None
+    errors: list[UserError]
+
+
+def execute(runner: Runner, principal: Principal, planner: Callable[[], Plan]) -> Outcome:
+    """Plan, then write the steps and the audit entry together; a refusal is audited and written nowhere else."""
+    try:
+        plan = planner()
+    except Refused as r:
+        detail = {"outcome": "refused", "errors": [{"code": e.code.value, "field": e.field} for e in r.errors]}
+        runner.write(*audit.step(principal, r.action, r.target, detail))
+        return Outcome(None, r.errors)
+    runner.write_batch(plan.steps + [audit.step(principal, plan.action, plan.target, {"outcome": "ok", **plan.detail})])
+    return Outcome(plan.result, [])
+
+
+def _source(principal: Principal) -> str:
+    return f"api {principal.who}"
+
+
+def _admin_only(principal: Principal, errors: list[UserError], what: str) -> None:
+    if principal.role is not RoleName.ADMIN:
+        errors.append(UserError(ErrorCode.FORBIDDEN, None, f"a {principal.role.value} token may not {what}"))
+
+
+# -- facts ------------------------------------------------------------------------------------------
+
+def _link_facts(rel: str) -> Statement:
+    return read(
+        f"commands.link_facts.{rel}",
+        f"""
+        OPTIONAL MATCH (p:Person {{id: $person_id}})
+        OPTIONAL MATCH (u:Unit {{id: $unit_id}})
+        RETURN p.id AS person, u.id AS unit, u.kind AS kind, u.to AS unit_to,
+               [(p)-[l:{rel}]->(u) | {{from: l.from, to: l.to}}] AS links
+        """,
+    )
+
+
+LINK_FACTS: dict[str, Statement] = {spec.rel: _link_facts(spec.rel) for spec in ROLES.values()}
+
+#: Person and village facts for an appointment record, with the village's township(s) as of $on or now.
+RECORD_FACTS = read(
+    "commands.record_facts",
+    f"""
+    OPTIONAL MATCH (p:Person {{id: $person_id}})
+    OPTIONAL MATCH (u:Unit {{id: $unit_id}})
+    RETURN p.id AS person, u.id AS unit, u.kind AS kind,
+           [(u)-[pl:PART_OF]->(t:Unit) WHERE {holds('pl', '$on')} OR pl.to IS NULL | t.id] AS townships
+    """,
+)
+
+UNIT_CASES = read(
+    "commands.unit_cases",
+    """
+    OPTIONAL MATCH (u:Unit {id: $unit_id})
+    RETURN u.id AS unit, u.kind AS kind,
+           [(w:WeakCase)-[:CONCERNS]->(u) | {id: w.id, status: w.status, flagged_on: w.flagged_on,
+                                             lifted_on: w.lifted_on}] AS cases
+    """,
+)
+
+CASE_BY_ID = read(
+    "commands.case_by_id",
+    """
+    MATCH (w:WeakCase {id: $id})-[:CONCERNS]->(u:Unit)
+    RETURN w.id AS id, u.id AS unit_id, w.flagged_on AS flagged_on, w.reasons AS reasons,
+           w.status AS status, w.lifted_on AS lifted_on
+    """,
+)
+
+
+def _one(runner: Runner, stmt: Statement, params: dict) -> dict:
+    rows = runner.read(stmt, params)
+    return rows[0] if rows else {}
+
+
+def _unit_kind(kind: str | None) -> UnitKind | None:
+    try:
+        return UnitKind(kind) if kind else None
+    except ValueError:
+        return None
+
+
+# -- dated links ------------------------------------------------------------------------------------
+
+def plan_start_link(runner: Runner, principal: Principal, role: Role, person_id: str, unit_id: str,
+                    start: dt.date) -> Plan:
+    spec = ROLES[role]
+    action, target = f"link.start.{role.value}", f"{person_id}->{unit_id}"
+    errors: list[UserError] = []
+    _admin_only(principal, errors, f"start a {role.value} link")
+    if errors:
+        raise Refused(action, target, errors)
+    f = _one(runner, LINK_FACTS[spec.rel], {"person_id": person_id, "unit_id": unit_id})
+    if f.get("person") is None:
+        errors.append(UserError(ErrorCode.NOT_FOUND, "personId", f"no person with id {person_id!r}"))
+    if f.get("unit") is None:
+        errors.append(UserError(ErrorCode.NOT_FOUND, "unitId", f"no unit with id {unit_id!r}"))
+    else:
+        kind = _unit_kind(f.get("kind"))
+        if kind not in spec.unit_kinds:
+            allowed = ", ".join(sorted(k.value for k in spec.unit_kinds))
+            errors.append(UserError(ErrorCode.WRONG_UNIT_KIND, "unitId",
+                                    f"a {role.value} link needs a unit of kind {allowed}; {unit_id} is {f.get('kind')}"))
+        if f.get("unit_to") is not None and start >= f["unit_to"]:
+            errors.append(UserError(ErrorCode.DATE_ORDER, "from",
+                                    f"unit {unit_id} ended on {f['unit_to']}; a link cannot start on {start}"))
+    for link in f.get("links") or []:
+        if link["to"] is None:
+            errors.append(UserError(ErrorCode.DUPLICATE_OPEN_LINK, None,
+                                    f"{person_id} already holds an open {role.value} link to {unit_id} (from {link['from']})"))
+        elif link["to"] > start:
+            errors.append(UserError(ErrorCode.OVERLAPPING_LINK, "from",
+                                    f"{person_id} held a {role.value} link to {unit_id} from {link['from']} to "
+                                    f"{link['to']}; a new one must start on or after {link['to']}"))
+    if errors:
+        raise Refused(action, target, errors)
+    row = {"src": person_id, "dst": unit_id, "from": start, "to": None, "source": _source(principal)}
+    result = {"role": role, "person_id": person_id, "unit_id": unit_id, "from": start, "to": None}
+    return Plan(action, target, [(links.OPEN[spec.rel], {"rows": [row]})], result, {"from": start.isoformat()})
+
+
+def plan_end_link(runner: Runner, principal: Principal, role: Role, person_id: str, unit_id: str,
+                  end: dt.date) -> Plan:
+    spec = ROLES[role]
+    action, target = f"link.end.{role.value}", f"{person_id}->{unit_id}"
+    errors: list[UserError] = []
+    _admin_only(principal, errors, f"end a {role.value} link")
+    if errors:
+        raise Refused(action, target, errors)
+    f = _one(runner, LINK_FACTS[spec.rel], {"person_id": person_id, "unit_id": unit_id})
+    if f.get("person") is None:
+        errors.append(UserError(ErrorCode.NOT_FOUND, "personId", f"no person with id {person_id!r}"))
+    if f.get("unit") is None:
+        errors.append(UserError(ErrorCode.NOT_FOUND, "unitId", f"no unit with id {unit_id!r}"))
+    if errors:
+        raise Refused(action, target, errors)
+    open_links = [link for link in f.get("links") or [] if link["to"] is None]
+    if not open_links:
+        errors.append(UserError(ErrorCode.NO_OPEN_LINK, None, f"{person_id} holds no open {role.value} link to {unit_id}"))
+    else:
+        start = max(link["from"] for link in open_links)
+        if end < start:
+            errors.append(UserError(ErrorCode.DATE_ORDER, "to",
+                                    f"the {role.value} link started on {start}; it cannot end on {end}"))
+    if errors:
+        raise Refused(action, target, errors)
+    row = {"src": person_id, "dst": unit_id, "to": end, "source": _source(principal)}
+    result = {"role": role, "person_id": person_id, "unit_id": unit_id, "from": start, "to": end}
+    return Plan(action, target, [(links.END[spec.rel], {"rows": [row]})], result, {"to": end.isoformat()})
+
+
+# -- appointment records ----------------------------------------------------------------------------
+
+def _check_record_target(runner: Runner, principal: Principal, person_id: str, unit_id: str, on: dt.date,
+                         errors: list[UserError]) -> None:
+    if principal.role is RoleName.ANALYST:
+        errors.append(UserError(ErrorCode.FORBIDDEN, None, "an analyst token is read-only"))
+        return
+    f = _one(runner, RECORD_FACTS, {"person_id": person_id, "unit_id": unit_id, "on": on})
+    if f.get("person") is None:
+        errors.append(UserError(ErrorCode.NOT_FOUND, "personId", f"no person with id {person_id!r}"))
+    if f.get("unit") is None:
+        errors.append(UserError(ErrorCode.NOT_FOUND, "unitId", f"no unit with id {unit_id!r}"))
+        return
+    if _unit_kind(f.get("kind")) not in VILLAGE_KINDS:
+        errors.append(UserError(ErrorCode.WRONG_UNIT_KIND, "unitId",
+                                f"opinions and notices come from a village or community; {unit_id} is {f.get('kind')}"))
+    if principal.role is RoleName.TOWNSHIP and principal.township_id not in (f.get("townships") or []):
+        errors.append(UserError(ErrorCode.FORBIDDEN, "unitId",
+                                f"{unit_id} is not a village of township {principal.township_id}"))
+
+
+def plan_record_opinion(runner: Runner, principal: Principal, person_id: str, unit_id: str, date: dt.date,
+                        conclusion: Conclusion, doc_no: str | None) -> Plan:
+    oid = records.opinion_id(person_id, unit_id, date.isoformat())
+    action = "opinion.record"
+    errors: list[UserError] = []
+    _check_record_target(runner, principal, person_id, unit_id, date, errors)
+    if errors:
+        raise Refused(action, oid, errors)
+    row = {"id": oid, "person_id": person_id, "unit_id": unit_id, "date": date, "conclusion": conclusion.value,
+           "doc_no": doc_no, "source": _source(principal)}
+    result = {"id": oid, "person_id": person_id, "unit_id": unit_id, "date": date, "conclusion": conclusion,
+              "doc_no": doc_no}
+    detail = {"conclusion": conclusion.value, "doc_no": doc_no}
+    return Plan(action, oid, [(records.UPSERT_OPINIONS, {"rows": [row]})], result, detail)
+
+
+def plan_record_notice(runner: Runner, principal: Principal, person_id: str, unit_id: str, start: dt.date,
+                       end: dt.date | None, doc_no: str | None) -> Plan:
+    nid = records.notice_id(person_id, unit_id, start.isoformat())
+    action = "notice.record"
+    errors: list[UserError] = []
+    _check_record_target(runner, principal, person_id, unit_id, start, errors)
+    if end is not None and end < start and not any(e.code is ErrorCode.FORBIDDEN for e in errors):
+        errors.append(UserError(ErrorCode.DATE_ORDER, "to", f"the notice's last day {end} is before its first day {start}"))
+    if errors:
+        raise Refused(action, nid, errors)
+    row = {"id": nid, "person_id": person_id, "unit_id": unit_id, "from": start, "to": end, "doc_no": doc_no,
+           "source": _source(principal)}
+    result = {"id": nid, "person_id": person_id, "unit_id": unit_id, "from": start, "to": end, "doc_no": doc_no}
+    detail = {"to": end.isoformat() if end else None, "doc_no": doc_no}
+    return Plan(action, nid, [(records.UPSERT_NOTICES, {"rows": [row]})], result, detail)
+
+
+# -- weak-organisation cases ------------------------------------------------------------------------
+
+def _clean_reasons(reasons: list[str], errors: list[UserError]) -> list[str]:
+    out = [r.strip() for r in reasons if r and r.strip()]
+    if len(out) != len(reasons):
+        errors.append(UserError(ErrorCode.INVALID, "reasons", "a reason must not be empty"))
+    return out
+
+
+def _case_row(case: dict, principal: Principal) -> dict:
+    return {"id": case["id"], "unit_id": case["unit_id"], "flagged_on": case["flagged_on"], "reasons": case["reasons"],
+            "status": case["status"], "lifted_on": case["lifted_on"], "source": _source(principal)}
+
+
+def _case_result(row: dict) -> dict:
+    return {k: row[k] for k in ("id", "unit_id", "flagged_on", "reasons", "lifted_on")} | {"status": WeakStatus(row["status"])}
+
+
+def plan_open_weak_case(runner: Runner, principal: Principal, unit_id: str, flagged_on: dt.date,
+                        reasons: list[str]) -> Plan:
+    cid = records.weak_case_id(unit_id, flagged_on.isoformat())
+    action = "weak_case.open"
+    errors: list[UserError] = []
+    _admin_only(principal, errors, "open a weak-organisation case")
+    if errors:
+        raise Refused(action, cid, errors)
+    reasons = _clean_reasons(reasons, errors)
+    f = _one(runner, UNIT_CASES, {"unit_id": unit_id})
+    if f.get("unit") is None:
+        errors.append(UserError(ErrorCode.NOT_FOUND, "unitId", f"no unit with id {unit_id!r}"))
+    elif _unit_kind(f.get("kind")) is UnitKind.DISTRICT:
+        errors.append(UserError(ErrorCode.WRONG_UNIT_KIND, "unitId", "the district itself cannot be flagged as weak"))
+    for case in f.get("cases") or []:
+        if case["status"] == WeakStatus.RECTIFYING.value:
+            errors.append(UserError(ErrorCode.DUPLICATE_OPEN_CASE, "unitId",
+                                    f"{unit_id} already has an open case {case['id']} (flagged {case['flagged_on']})"))
+        elif case["flagged_on"] <= flagged_on < (case["lifted_on"] or dt.date.max) or case["flagged_on"] == flagged_on:
+            errors.append(UserError(ErrorCode.OVERLAPPING_CASE, "flaggedOn",
+                                    f"case {case['id']} covered {unit_id} from {case['flagged_on']} to {case['lifted_on']}"))
+    if errors:
+        raise Refused(action, cid, errors)
+    row = {"id": cid, "unit_id": unit_id, "flagged_on": flagged_on, "reasons": reasons,
+           "status": WeakStatus.RECTIFYING.value, "lifted_on": None, "source": _source(principal)}
+    return Plan(action, cid, [(records.UPSERT_WEAK_CASES, {"rows": [row]})], _case_result(row), {"reasons": reasons})
+
+
+def _existing_case(runner: Runner, case_id: str, action: str) -> dict:
+    case = _one(runner, CASE_BY_ID, {"id": case_id})
+    if not case:
+        raise Refused(action, case_id, [UserError(ErrorCode.NOT_FOUND, "id", f"no weak-organisation case {case_id!r}")])
+    case["reasons"] = list(case.get("reasons") or [])
+    return case
+
+
+def plan_update_weak_case(runner: Runner, principal: Principal, case_id: str, reasons: list[str]) -> Plan:
+    action = "weak_case.update"
+    errors: list[UserError] = []
+    _admin_only(principal, errors, "update a weak-organisation case")
+    if errors:
+        raise Refused(action, case_id, errors)
+    reasons = _clean_reasons(reasons, errors)
+    case = _existing_case(runner, case_id, action)
+    if errors:
+        raise Refused(action, case_id, errors)
+    row = _case_row(case, principal) | {"reasons": reasons}
+    detail = {"reasons": reasons, "previous_reasons": case["reasons"]}
+    return Plan(action, case_id, [(records.UPSERT_WEAK_CASES, {"rows": [row]})], _case_result(row), detail)
+
+
+def plan_lift_weak_case(runner: Runner, principal: Principal, case_id: str, lifted_on: dt.date) -> Plan:
+    action = "weak_case.lift"
+    errors: list[UserError] = []
+    _admin_only(principal, errors, "lift a weak-organisation case")
+    if errors:
+        raise Refused(action, case_id, errors)
+    case = _existing_case(runner, case_id, action)
+    if case["status"] == WeakStatus.LIFTED.value:
+        errors.append(UserError(ErrorCode.ALREADY_LIFTED, "id", f"case {case_id} was lifted on {case['lifted_on']}"))
+    elif lifted_on < case["flagged_on"]:
+        errors.append(UserError(ErrorCode.DATE_ORDER, "liftedOn",
+                                f"case {case_id} was flagged on {case['flagged_on']}; it cannot be lifted on {lifted_on}"))
+    if errors:
+        raise Refused(action, case_id, errors)
+    row = _case_row(case, principal) | {"status": WeakStatus.LIFTED.value, "lifted_on": lifted_on}
+    return Plan(action, case_id, [(records.UPSERT_WEAK_CASES, {"rows": [row]})], _case_result(row),
+                {"lifted_on": lifted_on.isoformat()})
