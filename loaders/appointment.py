@@ -1,0 +1,72 @@
+"""Load appointment records (意见与公示): written opinions and notice postings, as events.
+
+Not a snapshot: a row adds a record or corrects the one with the same person, unit, type and
+date; a record missing from a later file stays.
+"""
+
+from __future__ import annotations
+
+from redengine.graph import records
+from redengine.loaders import queries
+from redengine.loaders.plan import Ctx, Plan
+from redengine.loaders.problems import Reason
+from redengine.loaders.rows import AppointmentRow
+from redengine.loaders.state import Units
+from redengine.schema.model import VILLAGE_KINDS, RecordType
+
+
+def _record_id(r: AppointmentRow) -> str:
+    day = r.date.isoformat()
+    if r.type is RecordType.OPINION:
+        return records.opinion_id(r.person_id, r.unit_id, day)
+    return records.notice_id(r.person_id, r.unit_id, day)
+
+
+def plan_appointments(ctx: Ctx, rows: list[AppointmentRow]) -> Plan:
+    p, src = ctx.problems, ctx.source
+    units = Units(ctx)
+    people = {r["id"] for r in ctx.runner.read(queries.ALL_PEOPLE)}
+    by_id: dict[str, AppointmentRow] = {}
+    for r in rows:
+        rid = _record_id(r)
+        if rid in by_id:
+            other = by_id[rid]
+            if (other.end, other.conclusion, other.doc_no) != (r.end, r.conclusion, r.doc_no):
+                p.error(Reason.DUPLICATE_ROW, f"the same record as row {other.row} with different values", r.row, "日期")
+            else:
+                p.warn(Reason.DUPLICATE_ROW, f"repeats row {other.row}", r.row)
+            continue
+        by_id[rid] = r
+        if r.person_id not in people:
+            p.error(Reason.UNKNOWN_REF, f"person {r.person_id} is not in the graph", r.row, "人员编码")
+        u = units.all.get(r.unit_id)
+        if u is None:
+            p.error(Reason.UNKNOWN_REF, f"unit {r.unit_id} is not in the graph", r.row, "单位编码")
+        elif u.kind not in VILLAGE_KINDS:
+            p.error(Reason.WRONG_KIND, f"opinions and notices come from villages and communities; {r.unit_id} is a {u.kind.value}",
+                    r.row, "单位编码")
+        elif not units.scoped(r.unit_id):
+            p.error(Reason.OUT_OF_SCOPE, f"unit {r.unit_id} is not under the scope {ctx.scope}", r.row, "单位编码")
+    if p.errors:
+        return Plan()
+
+    ids = sorted(by_id)
+    have = {g["id"]: g for g in ctx.runner.read(queries.OPINIONS_BY_ID, {"ids": ids})}
+    have |= {g["id"]: g for g in ctx.runner.read(queries.NOTICES_BY_ID, {"ids": ids})}
+    opinions, notices, plan = [], [], Plan()
+    for rid, r in by_id.items():
+        conclusion = r.conclusion.value if r.conclusion else None
+        if r.type is RecordType.OPINION:
+            want, now = (conclusion, r.doc_no), (lambda g: (g["conclusion"], g["doc_no"]))
+            target, row = opinions, {"date": r.date, "conclusion": conclusion}
+        else:
+            want, now = (r.end, r.doc_no), (lambda g: (g["to"], g["doc_no"]))
+            target, row = notices, {"from": r.date, "to": r.end}
+        g = have.get(rid)
+        if g is not None and now(g) == want:
+            continue
+        plan.note(f"{r.type.value}s {'added' if g is None else 'corrected'}")
+        target.append({"id": rid, "person_id": r.person_id, "unit_id": r.unit_id, "doc_no": r.doc_no, "source": src, **row})
+    plan.add(records.UPSERT_OPINIONS, opinions)
+    plan.add(records.UPSERT_NOTICES, notices)
+    return plan

@@ -1,0 +1,92 @@
+"""Typed access to one roster row: each getter records a problem (row, column) instead of raising."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from enum import Enum
+from typing import TypeVar
+
+from redengine.dates import parse_date
+from redengine.loaders.kinds import Kind
+from redengine.loaders.problems import Problems, Reason
+
+E = TypeVar("E", bound=Enum)
+_REASONS = re.compile(r"[、;；]")
+_IDS = re.compile(r"[、;；,，\s]")
+
+
+class RowCells:
+    def __init__(self, kind: Kind, index: dict[str, int], headers: list[str], problems: Problems):
+        self.kind, self.index, self.headers, self.problems = kind, index, headers, problems
+        self._zh = {c.field: c.zh for c in kind.columns}
+        self.row = 0
+        self.cells: list[object] = []
+
+    def at(self, row: int, cells: list[object]) -> "RowCells":
+        self.row, self.cells = row, cells
+        self.ok = True
+        return self
+
+    def _raw(self, field: str) -> object:
+        i = self.index.get(field)
+        return None if i is None else self.cells[i]
+
+    def _column(self, field: str) -> str:
+        i = self.index.get(field)
+        return self.headers[i] if i is not None else self._zh[field]
+
+    def fail(self, reason: Reason, field: str, message: str) -> None:
+        self.ok = False
+        self.problems.error(reason, message, self.row, self._column(field))
+
+    def warn(self, reason: Reason, field: str | None, message: str) -> None:
+        self.problems.warn(reason, message, self.row, self._column(field) if field else None)
+
+    def text(self, field: str, required: bool = False) -> str | None:
+        v = self._raw(field)
+        if v is None:
+            if required:
+                self.fail(Reason.REQUIRED, field, f"{self._zh[field]} is required")
+            return None
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)  # a code Excel stored as a number
+        if isinstance(v, (dt.date, dt.datetime)):
+            v = v.isoformat()
+        return str(v).strip()
+
+    def date(self, field: str, required: bool = False) -> dt.date | None:
+        v = self._raw(field)
+        if v is None:
+            if required:
+                self.fail(Reason.REQUIRED, field, f"{self._zh[field]} is required")
+            return None
+        try:
+            return parse_date(v)
+        except ValueError:
+            self.fail(Reason.BAD_DATE, field, f"{v!r} is not a date (use YYYY-MM-DD)")
+            return None
+
+    def choice(self, field: str, labels: Mapping[str, E], enum: type[E], required: bool = False) -> E | None:
+        """A Chinese label from `labels`, or the English value of the enum."""
+        v = self.text(field, required)
+        if v is None:
+            return None
+        if v in labels:
+            return labels[v]
+        try:
+            return enum(v.lower())
+        except ValueError:
+            allowed = "、".join(labels)
+            self.fail(Reason.BAD_VALUE, field, f"{v!r} is not one of {allowed}")
+            return None
+
+    def items(self, field: str, ids: bool = False) -> list[str]:
+        """Several values in one cell: reasons split on 、 or ;, codes also on commas and spaces."""
+        v = self.text(field)
+        return [p.strip() for p in (_IDS if ids else _REASONS).split(v) if p.strip()] if v else []
+
+    def order(self, earlier: str, later: str, a: dt.date | None, b: dt.date | None, strict: bool = False) -> None:
+        if a and b and (b <= a if strict else b < a):
+            self.fail(Reason.BAD_ORDER, later, f"{self._zh[later]} {b} is before {self._zh[earlier]} {a}")

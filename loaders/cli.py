@@ -1,0 +1,88 @@
+"""`redengine load` and `redengine history`: parse options, call the loader, print what happened."""
+
+from __future__ import annotations
+
+import click
+
+from redengine.config import Settings
+from redengine.dates import parse_date
+from redengine.errors import ValidationError
+from redengine.graph.engine import connect
+from redengine.loaders.kinds import KINDS, ORDER
+from redengine.loaders.sync import SyncReport, history as sync_history, kind_of, load_table, read_roster
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from e
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--kind", type=click.Choice(list(KINDS)), help="Roster kind (default: told by the headers).")
+@click.option("--as-of", "as_of", callback=_date, help="Snapshot date, YYYY-MM-DD (default: today).")
+@click.option("--scope", metavar="UNIT_ID", help="The roster covers only this unit's subtree.")
+@click.option("--dry-run", is_flag=True, help="Check and report the changes without writing them.")
+@click.option("--by", default=None, help="Who is loading, recorded with the sync (default: $USER).")
+def load(files, kind, as_of, scope, dry_run, by) -> None:
+    """Bring the graph in line with roster FILES (.xlsx or .csv).
+
+    Several files load in dependency order (units, people, links, weak, appointment), each one
+    checked completely before anything of it is written.
+    """
+    import getpass
+
+    tables = []
+    for f in files:
+        table, sha = read_roster(f)
+        tables.append((ORDER.index(kind_of(table, kind)), f, table, sha))
+    tables.sort(key=lambda t: t[0])
+    done: list[str] = []
+    with connect(Settings.from_env()) as runner:
+        for _, f, table, sha in tables:
+            try:
+                report = load_table(runner, table, kind=kind, as_of=as_of, scope=scope, dry_run=dry_run,
+                                    by=by or getpass.getuser(), sha256=sha)
+            except ValidationError:
+                if done:
+                    click.echo(f"already loaded: {', '.join(done)}; stopped at {f}", err=True)
+                raise
+            _print(report)
+            done.append(f)
+
+
+def _print(report: SyncReport) -> None:
+    for w in report.warnings:
+        click.echo(f"warning: {w}", err=True)
+    head = f"{report.file}: {report.kind} roster, {report.rows} rows, as of {report.as_of}"
+    if report.scope:
+        head += f", scope {report.scope}"
+    click.echo(head)
+    if not report.changed:
+        click.echo("  nothing to change")
+        return
+    for what, n in report.counts.items():
+        click.echo(f"  {what}: {n}")
+    click.echo("  (dry run: nothing written)" if report.dry_run else f"  recorded as {report.sync_id}")
+
+
+@click.command()
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000), help="How many loads to show.")
+def history(limit: int) -> None:
+    """List the latest roster loads, newest first, with what each changed."""
+    with connect(Settings.from_env()) as runner:
+        rows = sync_history(runner, limit)
+    if not rows:
+        click.echo("no roster has been loaded yet")
+        return
+    for r in rows:
+        scope = f" scope {r['scope']}" if r["scope"] else ""
+        changes = ", ".join(f"{k} {v}" for k, v in r["counts"].items())
+        warn = f"; {r['warnings']} warning(s)" if r["warnings"] else ""
+        status = "" if r["status"] == "done" else f" [{r['status']}: did not finish; load the file again]"
+        click.echo(f"{r['started_at']:%Y-%m-%d %H:%M}  {r['kind']:<11} {r['file']} as of {r['as_of']}{scope} by {r['by']}"
+                   f"{status}\n    {changes}{warn}  ({r['id']})")

@@ -1,0 +1,105 @@
+"""Plan a people roster (人员): add and rename people, move their workplace, keep personal data apart.
+
+Sensitive values (ID-card number, phone) are compared in memory and never put in a message.
+A person missing from a whole-district roster is ended; with --scope only their workplace link
+in the scope is ended (they may have moved elsewhere in the district).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from redengine.graph import links
+from redengine.loaders import queries
+from redengine.loaders.plan import Ctx, Plan
+from redengine.loaders.problems import Reason
+from redengine.loaders.rows import PersonRow
+from redengine.loaders.state import Units
+from redengine.schema.model import ROLE_BY_REL
+
+
+def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
+    p, day, src = ctx.problems, ctx.as_of, ctx.source
+    units = Units(ctx)
+    by_id: dict[str, PersonRow] = {}
+    for r in rows:
+        if r.id in by_id:
+            p.error(Reason.DUPLICATE_ROW, f"person {r.id} is also on row {by_id[r.id].row}", r.row, "人员编码")
+            continue
+        by_id[r.id] = r
+        if r.unit_id is not None and units.current(r.unit_id) is None:
+            p.error(Reason.UNKNOWN_REF, f"unit {r.unit_id} does not exist on {day}; load the units roster first",
+                    r.row, "工作单位编码")
+        elif units.in_scope is not None and (r.unit_id is None or not units.scoped(r.unit_id)):
+            p.error(Reason.OUT_OF_SCOPE, f"a roster scoped to {ctx.scope} lists only people working there; "
+                    f"{r.unit_id or 'no unit'} is outside it", r.row, "工作单位编码")
+    if p.errors:
+        return Plan()
+
+    people = {r["id"]: r for r in ctx.runner.read(queries.ALL_PEOPLE)}
+    works: dict[str, list[dict]] = defaultdict(list)
+    for w in ctx.runner.read(links.AS_OF["WORKS_AT"], {"as_of": day}):
+        works[w["src"]].append(w)
+
+    plan = Plan()
+    upserts, reopen, personal, opens, ends, titles = [], [], [], [], [], []
+    for r in by_id.values():
+        g = people.get(r.id)
+        if g is None:
+            upserts.append({"id": r.id, "name": r.name, "from": day, "source": src})
+            plan.note("people added")
+            g = {}
+        else:
+            if g["to"] is not None and g["to"] <= day:
+                reopen.append({"id": r.id, "source": src})
+                p.warn(Reason.CONFLICT, f"person {r.id} was ended on {g['to']}; listed again, so reopened", r.row)
+            if g["name"] != r.name:
+                upserts.append({"id": r.id, "name": r.name, "from": g["from"], "source": src})
+                plan.note("people renamed")
+        # Empty cells mean "not given": a stored value is kept, never cleared.
+        id_number = r.id_number or g.get("id_number")
+        phone = r.phone or g.get("phone")
+        if (id_number, phone) != (g.get("id_number"), g.get("phone")):
+            personal.append({"id": r.id, "id_number": id_number, "phone": phone})
+        target = (r.unit_id, r.title) if r.unit_id else None
+        current, fixed = works.get(r.id, []), False
+        for w in current:
+            if (w["dst"], w["title"]) == target:
+                continue
+            if target and not fixed and w["dst"] == r.unit_id and w["from"] == day and w["to"] is None:
+                titles.append({"src": r.id, "dst": w["dst"], "from": day, "title": r.title})  # same-day fix
+                fixed = True
+            else:
+                ends.append({"src": r.id, "dst": w["dst"], "to": day, "source": src})
+        if target and not fixed and target not in {(w["dst"], w["title"]) for w in current}:
+            opens.append({"src": r.id, "dst": r.unit_id, "from": day, "to": None, "title": r.title, "source": src})
+
+    gone = [pid for pid, g in people.items() if pid not in by_id and (g["to"] is None or day < g["to"])
+            and (g["from"] is None or g["from"] <= day)]
+    if units.in_scope is not None:
+        gone = [pid for pid in gone if any(units.scoped(w["dst"]) for w in works.get(pid, []))]
+    for pid in gone:
+        ends += [{"src": pid, "dst": w["dst"], "to": day, "source": src}
+                 for w in works.get(pid, []) if units.scoped(w["dst"])]
+    ended_people = [] if units.in_scope is not None else gone
+    if ended_people:
+        _warn_still_linked(ctx, set(ended_people))
+
+    plan.add(links.UPSERT_PEOPLE, upserts)
+    plan.add(queries.REOPEN_PEOPLE, reopen, "people reopened")
+    plan.add(links.SET_PERSONAL_DATA, personal, "personal data set")
+    plan.add(links.END["WORKS_AT"], ends, "workplace links ended")
+    plan.add(links.OPEN["WORKS_AT"], opens, "workplace links opened")
+    plan.add(queries.SET_WORK_TITLE, titles, "job titles corrected")
+    plan.add(queries.END_PEOPLE, [{"id": pid, "to": day, "source": src} for pid in sorted(ended_people)], "people ended")
+    return plan
+
+
+def _warn_still_linked(ctx: Ctx, gone: set[str]) -> None:
+    held: dict[str, int] = defaultdict(int)
+    for r in ctx.runner.read(queries.PERSON_LINK_HISTORY, {"types": list(ROLE_BY_REL)}):
+        if r["person"] in gone and r["from"] <= ctx.as_of and (r["to"] is None or ctx.as_of < r["to"]):
+            held[r["person"]] += 1
+    for pid, n in sorted(held.items()):
+        ctx.problems.warn(Reason.CONVENTION, f"person {pid} leaves the roster but still holds {n} link(s) "
+                          "(liaison, secretary, ...); end them with a links roster")

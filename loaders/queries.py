@@ -1,0 +1,150 @@
+"""Cypher the loaders own: reading the current state a roster is compared with, and the sync log.
+
+The shared write primitives (units, people, dated links, records) live in redengine.graph.links
+and redengine.graph.records; only what no other feature needs is here.
+"""
+
+from __future__ import annotations
+
+from redengine.graph.statements import Statement, read, write
+from redengine.schema.model import PERSON_LINKS
+
+ALL_UNITS = read(
+    "loaders.all_units",
+    "MATCH (u:Unit) RETURN u.id AS id, u.name AS name, u.kind AS kind, u.kind_label AS kind_label, "
+    "u.from AS from, u.to AS to",
+)
+
+ALL_PEOPLE = read(
+    "loaders.all_people",
+    """
+    MATCH (p:Person)
+    OPTIONAL MATCH (p)-[:HAS_PERSONAL_DATA]->(d:PersonalData)
+    RETURN p.id AS id, p.name AS name, p.from AS from, p.to AS to, d.id_number AS id_number, d.phone AS phone
+    """,
+)
+
+#: every person → unit link of the given types, ended ones too: {person, rel, unit, from, to}
+PERSON_LINK_HISTORY = read(
+    "loaders.person_link_history",
+    """
+    MATCH (p:Person)-[l]->(u:Unit)
+    WHERE type(l) IN $types
+    RETURN p.id AS person, type(l) AS rel, u.id AS unit, l.from AS from, l.to AS to
+    """,
+)
+
+WEAK_CASES = read(
+    "loaders.weak_cases",
+    """
+    MATCH (w:WeakCase)-[:CONCERNS]->(u:Unit)
+    RETURN w.id AS id, u.id AS unit_id, w.flagged_on AS flagged_on, w.reasons AS reasons, w.status AS status,
+           w.lifted_on AS lifted_on
+    """,
+)
+
+OPINIONS_BY_ID = read(
+    "loaders.opinions_by_id",
+    "MATCH (o:Opinion) WHERE o.id IN $ids RETURN o.id AS id, o.conclusion AS conclusion, o.doc_no AS doc_no",
+)
+
+NOTICES_BY_ID = read(
+    "loaders.notices_by_id",
+    "MATCH (n:Notice) WHERE n.id IN $ids RETURN n.id AS id, n.to AS to, n.doc_no AS doc_no",
+)
+
+END_PEOPLE = write(
+    "loaders.end_people",
+    """
+    UNWIND $rows AS r
+    MATCH (p:Person {id: r.id})
+    WHERE p.to IS NULL
+    SET p.to = date(r.to), p.ended_by = r.source
+    RETURN count(p) AS ended
+    """,
+)
+
+#: rows {id, source}: a unit or person that a roster lists again after an earlier one ended it
+REOPEN_UNITS = write(
+    "loaders.reopen_units",
+    """
+    UNWIND $rows AS r
+    MATCH (u:Unit {id: r.id})
+    WHERE u.to IS NOT NULL
+    SET u.previous_to = u.to, u.to = null, u.reopened_by = r.source
+    RETURN count(u) AS reopened
+    """,
+)
+
+REOPEN_PEOPLE = write(
+    "loaders.reopen_people",
+    """
+    UNWIND $rows AS r
+    MATCH (p:Person {id: r.id})
+    WHERE p.to IS NOT NULL
+    SET p.previous_to = p.to, p.to = null, p.reopened_by = r.source
+    RETURN count(p) AS reopened
+    """,
+)
+
+
+def _correct_end(rel: str) -> Statement:
+    return write(
+        f"loaders.correct_end.{rel}",
+        f"""
+        UNWIND $rows AS r
+        MATCH (a:Person {{id: r.src}})-[l:{rel}]->(b:Unit {{id: r.dst}})
+        WHERE l.from = date(r.from) AND l.to IS NOT NULL
+        SET l.previous_to = l.to, l.to = date(r.to), l.corrected_by = r.source, l.corrected_at = localdatetime()
+        RETURN count(l) AS corrected
+        """,
+    )
+
+
+#: rel → statement; rows {src, dst, from, to, source}: set the end of an ENDED link (to may be null: reopen).
+#: The end it had is kept in `previous_to`.
+CORRECT_END: dict[str, Statement] = {rel: _correct_end(rel) for rel in PERSON_LINKS}
+
+START_SYNC = write(
+    "loaders.start_sync",
+    """
+    MERGE (s:Sync {id: $id})
+    ON CREATE SET s.started_at = localdatetime()
+    SET s.kind = $kind, s.file = $file, s.sha256 = $sha256, s.as_of = date($as_of), s.scope = $scope,
+        s.by = $by, s.rows = $rows, s.stamp = $stamp, s.status = 'running'
+    RETURN s.id AS id
+    """,
+)
+
+FINISH_SYNC = write(
+    "loaders.finish_sync",
+    """
+    MATCH (s:Sync {id: $id})
+    SET s.status = 'done', s.finished_at = localdatetime(), s.counts = $counts, s.warnings = $warnings
+    RETURN s.id AS id
+    """,
+)
+
+SYNC_HISTORY = read(
+    "loaders.sync_history",
+    """
+    MATCH (s:Sync)
+    RETURN s.id AS id, s.kind AS kind, s.file AS file, s.sha256 AS sha256, s.as_of AS as_of, s.scope AS scope,
+           s.by AS by, s.rows AS rows, s.status AS status, s.started_at AS started_at,
+           s.finished_at AS finished_at, s.counts AS counts, s.warnings AS warnings
+    ORDER BY s.stamp DESC
+    LIMIT $limit
+    """,
+)
+
+#: rows {src, dst, from, title}: a same-day correction of a job title (a later change ends the link and opens a new one)
+SET_WORK_TITLE = write(
+    "loaders.set_work_title",
+    """
+    UNWIND $rows AS r
+    MATCH (:Person {id: r.src})-[l:WORKS_AT]->(:Unit {id: r.dst})
+    WHERE l.from = date(r.from) AND l.to IS NULL
+    SET l.title = r.title
+    RETURN count(l) AS corrected
+    """,
+)

@@ -1,0 +1,107 @@
+"""Read a roster file (.xlsx, or .csv in UTF-8, UTF-8 with BOM, GB18030/GBK) into a plain table.
+
+Cells come back as str, int, float, date or None, exactly as the file holds them; `cells.py`
+turns them into values. Row numbers are the ones the user sees in the spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from redengine.loaders.problems import Problems, Reason
+
+ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
+HEADER_SEARCH_ROWS = 5  # templates often put a title row above the headers
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str                          # the file name, for messages
+    headers: list[str]
+    rows: list[tuple[int, list[object]]]  # (row number, cells), blank rows left out
+
+
+def read_table(path: Path | str, problems: Problems, is_header: Callable[[str], bool]) -> Table | None:
+    """Read the first sheet of `path`; the header row is the first of the top rows with a known header."""
+    path = Path(path)
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            raw = _xlsx_rows(path)
+        elif path.suffix.lower() in (".csv", ".txt"):
+            raw = _csv_rows(path, problems)
+        else:
+            problems.error(Reason.UNREADABLE, f"unsupported file type {path.suffix!r}: use .xlsx or .csv")
+            return None
+    except FileNotFoundError:
+        problems.error(Reason.UNREADABLE, f"no such file: {path}")
+        return None
+    except OSError as e:
+        problems.error(Reason.UNREADABLE, f"cannot read {path}: {e.strerror or e}")
+        return None
+    except Exception as e:  # openpyxl raises many kinds (zip, xml) for a damaged workbook
+        problems.error(Reason.UNREADABLE, f"not a readable workbook: {type(e).__name__}: {e}")
+        return None
+    if raw is None:
+        return None
+    return table_from_rows(path.name, raw, problems, is_header)
+
+
+def table_from_rows(name: str, raw: Sequence[Sequence[object]], problems: Problems,
+                    is_header: Callable[[str], bool]) -> Table | None:
+    """Find the header row among the first rows and keep the non-blank rows below it."""
+    for i, row in enumerate(raw[:HEADER_SEARCH_ROWS]):
+        texts = [_header_text(c) for c in row]
+        if any(t and is_header(t) for t in texts):
+            width = len(texts)
+            rows = []
+            for n, cells in enumerate(raw[i + 1:], start=i + 2):
+                cells = [_blank_to_none(c) for c in list(cells)[:width]]
+                cells += [None] * (width - len(cells))
+                if any(c is not None for c in cells):
+                    rows.append((n, cells))
+            return Table(name, texts, rows)
+    problems.error(Reason.NO_HEADER, f"no row of known column headers in the first {HEADER_SEARCH_ROWS} rows")
+    return None
+
+
+def _xlsx_rows(path: Path) -> list[list[object]]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb.worksheets[0]
+        return [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def _csv_rows(path: Path, problems: Problems) -> list[list[object]] | None:
+    data = path.read_bytes()
+    for enc in ENCODINGS:
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        problems.error(Reason.ENCODING, "the file is neither UTF-8 nor GB18030/GBK; save it as CSV UTF-8")
+        return None
+    return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+
+
+def _header_text(cell: object) -> str:
+    return "" if cell is None else str(cell).strip()
+
+
+def _blank_to_none(cell: object) -> object:
+    if isinstance(cell, str):
+        cell = cell.strip()  # str.strip() also removes the full-width space U+3000
+        return cell or None
+    if isinstance(cell, dt.datetime) and cell.time() == dt.time(0):
+        return cell.date()
+    return cell
