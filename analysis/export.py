@@ -1,0 +1,231 @@
+"""The graph as a networkx MultiDiGraph, read from the engine page by page.
+
+Nodes are keyed by id. Units carry name, kind, kind_label, from, to, `label` (the name, for
+Gephi), and their weak-organisation cases as attributes: `weak_cases` (a list of {id,
+flagged_on, lifted_on, status, reasons}) and `weak` (a bool). People carry kind "person".
+Edges carry `kind` (the link type: PART_OF, COORDINATED_BY, WORKS_AT, LIAISES_WITH, ...) with
+`from` and `to` (and `title` on WORKS_AT); an edge's key is "KIND:from".
+
+With `as_of` a date, only what holds on it is exported: units, links, and the weak cases open
+on that day (`weak` = any). With `as_of=None` all history is exported, every edge keeping its
+interval, every case listed (`weak` = a case not lifted yet). `scope` keeps one unit's formal
+subtree (PART_OF, any depth, as of the date; with all history, any unit ever under it), the
+people with a link into it, and only the links between exported nodes.
+
+Privacy: by default people are pseudonymised: the node key is a keyed hash of the person's id
+("p-" + 16 hex digits of HMAC-SHA256), stable across runs for one graph, and no name, ID number
+or phone leaves the engine. The key comes from REDENGINE_PSEUDONYM_KEY, else from a secret
+made once and kept in the graph. Real ids, names, ID numbers and phones are exported only when
+the caller passes `pseudonymise=False` AND may see them: `principal=None` means a local analyst
+with direct access to the engine (who could read those fields anyway); an api Principal must
+have the admin role. Each such export is recorded as an AuditEntry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+import secrets
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from redengine.analysis import queries as q
+from redengine.dates import parse_date
+from redengine.errors import ConfigError, NotFound, RedEngineError
+from redengine.types import Runner
+
+if TYPE_CHECKING:
+    from redengine.api.context import Principal
+
+PAGE_SIZE = 5000
+PSEUDONYM_ENV = "REDENGINE_PSEUDONYM_KEY"
+
+
+class ExportNotAllowed(RedEngineError):
+    """The caller's role may not export what was asked."""
+
+
+def to_networkx(
+    runner: Runner,
+    as_of: dt.date | str | None = None,
+    scope: str | None = None,
+    include_people: bool = True,
+    pseudonymise: bool = True,
+    principal: Principal | None = None,
+    *,
+    page_size: int = PAGE_SIZE,
+) -> nx.MultiDiGraph:
+    """Export the graph (or one unit's subtree) as of a date, or all of its history."""
+    day = _day(as_of)
+    at = day is not None
+    personal = not pseudonymise
+    if personal and principal is not None and not principal.sees_sensitive:
+        raise ExportNotAllowed(f"role {principal.role.value} may not export personal fields; export pseudonymised instead")
+    if page_size < 1:
+        raise ConfigError(f"page_size must be at least 1, got {page_size}")
+    base = {"as_of": day, "page": page_size}
+
+    scope_ids = _scope(runner, scope, principal, base, at)
+    g = nx.MultiDiGraph(as_of=day, scope=scope, include_people=include_people, pseudonymised=not personal)
+
+    # 1. units, 2. the links between them (both ends must be exported), 3. people page by page
+    unit_pages = (_chunks(scope_ids, page_size, lambda ids: runner.read(q.UNITS_BY_ID[at], {**base, "ids": ids}))
+                  if scope_ids is not None else _keyset(runner, q.UNIT_PAGE[at], base))
+    for rows in unit_pages:
+        for r in rows:
+            g.add_node(r["id"], **_unit_attrs(r, day))
+    for ids in _batched(sorted(g.nodes), page_size):
+        for r in runner.read(q.UNIT_LINKS_FROM[at], {**base, "ids": ids}):
+            if r["dst"] in g:
+                _add_link(g, r["src"], r)
+
+    if include_people:
+        units = set(g.nodes) if scope_ids is not None else None
+        hide = None if personal else _pseudonymiser(runner)
+        if scope_ids is not None:
+            people = sorted({r["id"] for ids in _batched(scope_ids, page_size)
+                             for r in runner.read(q.SCOPE_PEOPLE[at], {**base, "ids": ids})})
+            pages = _chunks(people, page_size, lambda ids: runner.read(q.PEOPLE_BY_ID[personal][at], {**base, "ids": ids}))
+        else:
+            pages = _keyset(runner, q.PERSON_PAGE[personal][at], base)
+        exported = 0
+        for rows in pages:
+            keys = {r["id"]: (hide(r["id"]) if hide else r["id"]) for r in rows}
+            for r in rows:
+                key = keys[r["id"]]
+                if key in g:
+                    raise RedEngineError(f"person id {r['id']!r} is also a unit id; export pseudonymised")
+                g.add_node(key, **_person_attrs(r, key, personal))
+            for r in runner.read(q.PERSON_LINKS_FROM[at], {**base, "ids": list(keys)}):
+                if r["dst"] in g and (units is None or r["dst"] in units):
+                    _add_link(g, keys[r["src"]], r)
+            exported += len(rows)
+        if personal:
+            who = principal.who if principal is not None else f"local:{_login()}"
+            runner.write(q.AUDIT_PERSONAL_EXPORT, {"id": f"audit:{uuid.uuid4()}", "who": who, "scope": scope,
+                                                   "as_of": day.isoformat() if day else None, "people": exported})
+    return g
+
+
+def pseudonym(key: str, person_id: str) -> str:
+    """The stable pseudonymous node key of a person: keyed hash of the id."""
+    return "p-" + hmac.new(key.encode(), str(person_id).encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def pseudonym_key(runner: Runner) -> str:
+    """REDENGINE_PSEUDONYM_KEY, else the graph's own secret (made on first use)."""
+    env = os.environ.get(PSEUDONYM_ENV)
+    if env:
+        return env
+    return runner.write(q.PSEUDONYM_KEY, {"candidate": secrets.token_hex(32)})[0]["secret"]
+
+
+def weak_on(cases: Iterable[dict], day: dt.date) -> list[dict]:
+    """The weak-organisation cases open on `day` (flagged on or before it, not lifted by then)."""
+    return [c for c in cases if _case_holds(c, day)]
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+def _day(as_of: dt.date | str | None) -> dt.date | None:
+    if as_of is None:
+        return None
+    try:
+        return parse_date(as_of)
+    except ValueError as e:
+        raise ConfigError(f"as_of: {e}") from e
+
+
+def _scope(runner: Runner, scope: str | None, principal: Principal | None, base: dict, at: bool) -> list[str] | None:
+    """The sorted unit ids to export, or None for the whole district."""
+    limit = principal.scope if principal is not None else None
+    if scope is None and limit is None:
+        return None
+    target = scope or limit
+    if not runner.read(q.UNIT_EXISTS, {"id": target}):
+        raise NotFound(f"scope: no unit with id {target!r}")
+    ids = sorted(r["id"] for r in runner.read(q.SCOPE_UNITS[at], {**base, "scope": target}))
+    if limit is not None and target != limit:
+        allowed = {r["id"] for r in runner.read(q.SCOPE_UNITS[at], {**base, "scope": limit})}
+        if target not in allowed:
+            raise ExportNotAllowed(f"scope: unit {target!r} is outside township {limit!r} that role {principal.role.value} may read")
+    return ids
+
+
+def _keyset(runner: Runner, statement, base: dict) -> Iterator[list[dict]]:
+    after = ""
+    while True:
+        rows = runner.read(statement, {**base, "after": after})
+        if not rows:
+            return
+        yield rows
+        if len(rows) < base["page"]:
+            return
+        after = rows[-1]["id"]
+
+
+def _batched(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _chunks(ids: list[str], size: int, fetch) -> Iterator[list[dict]]:
+    for batch in _batched(ids, size):
+        yield fetch(batch)
+
+
+def _unit_attrs(r: dict, day: dt.date | None) -> dict[str, Any]:
+    cases = sorted((_case(c) for c in r.get("weak_cases") or []), key=lambda c: (c["flagged_on"] or dt.date.min, c["id"]))
+    if day is not None:
+        cases = weak_on(cases, day)
+        weak = bool(cases)
+    else:
+        weak = any(c["lifted_on"] is None and c["status"] != "lifted" for c in cases)
+    return {"kind": r["kind"], "label": r["name"], "name": r["name"], "kind_label": r["kind_label"],
+            "from": r["from"], "to": r["to"], "weak": weak, "weak_cases": cases}
+
+
+def _case(c: dict) -> dict:
+    return {"id": c.get("id"), "flagged_on": c.get("flagged_on"), "lifted_on": c.get("lifted_on"),
+            "status": c.get("status"), "reasons": list(c.get("reasons") or [])}
+
+
+def _case_holds(c: dict, day: dt.date) -> bool:
+    flagged, lifted = c.get("flagged_on"), c.get("lifted_on")
+    if flagged is None or flagged > day:
+        return False
+    if lifted is not None:
+        return day < lifted
+    return c.get("status") != "lifted"  # lifted without a date: not weak any more
+
+
+def _person_attrs(r: dict, key: str, personal: bool) -> dict[str, Any]:
+    attrs: dict[str, Any] = {"kind": "person", "label": key, "from": r.get("from")}
+    if personal:
+        data = (r.get("personal") or [{}])[0]
+        attrs.update(label=r["name"], name=r["name"], id_number=data.get("id_number"), phone=data.get("phone"))
+    return attrs
+
+
+def _add_link(g: nx.MultiDiGraph, src: str, r: dict) -> None:
+    attrs = {"kind": r["rel"], "from": r["from"], "to": r["to"]}
+    if r.get("title") is not None:
+        attrs["title"] = r["title"]
+    g.add_edge(src, r["dst"], key=f"{r['rel']}:{r['from']}", **attrs)
+
+
+def _pseudonymiser(runner: Runner):
+    key = pseudonym_key(runner)
+    return lambda person_id: pseudonym(key, person_id)
+
+
+def _login() -> str:
+    try:
+        return os.getlogin()
+    except OSError:
+        return os.environ.get("USER", "unknown")

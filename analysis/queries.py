@@ -1,0 +1,128 @@
+"""The Cypher the networkx export reads with: pages of nodes, and the dated links out of a page.
+
+Each read comes in two variants: all history, and `.as_of` (only what holds on `$as_of`, by
+`holds()`). Whole-district reads page by keyset on the unique, indexed `id`
+(`WHERE n.id > $after ORDER BY n.id LIMIT $page`), which stays fast on big graphs where
+SKIP/LIMIT would rescan; scoped reads take an explicit `$ids` chunk instead.
+"""
+
+from __future__ import annotations
+
+from redengine.graph.links import holds
+from redengine.graph.statements import Statement, read, write
+from redengine.schema.model import PERSON_LINKS, UNIT_LINKS
+
+_UNIT_RELS = "|".join(UNIT_LINKS)
+_PERSON_RELS = "|".join(PERSON_LINKS)
+
+_UNIT_FIELDS = """u.id AS id, u.name AS name, u.kind AS kind, u.kind_label AS kind_label, u.from AS from, u.to AS to,
+           [(w:WeakCase)-[:CONCERNS]->(u) | w{.id, .flagged_on, .lifted_on, .status, .reasons}] AS weak_cases"""
+_PERSON_FIELDS = "p.id AS id, p.name AS name, p.from AS from"
+_PERSONAL_FIELDS = _PERSON_FIELDS + ",\n           [(p)-[:HAS_PERSONAL_DATA]->(d:PersonalData) | d{.id_number, .phone}] AS personal"
+# A person "exists" on D once recorded (from <= D); people have no end of their own, their links do.
+_PERSON_AS_OF = "(p.from IS NULL OR p.from <= date($as_of))"
+
+
+def _pair(name: str, template: str, cond: str, as_of_cond: str) -> dict[bool, Statement]:
+    """{False: all history, True: as of $as_of}; `template` has one `@COND@` slot for a WHERE conjunct."""
+    return {
+        False: read(f"analysis.{name}", template.replace("@COND@", cond)),
+        True: read(f"analysis.{name}.as_of", template.replace("@COND@", as_of_cond)),
+    }
+
+
+UNIT_PAGE = _pair("unit_page", f"""
+    MATCH (u:Unit)
+    WHERE u.id > $after@COND@
+    RETURN {_UNIT_FIELDS}
+    ORDER BY u.id
+    LIMIT $page
+    """, "", f" AND {holds('u')}")
+
+UNITS_BY_ID = _pair("units_by_id", f"""
+    UNWIND $ids AS uid
+    MATCH (u:Unit {{id: uid}})
+    WHERE true@COND@
+    RETURN {_UNIT_FIELDS}
+    """, "", f" AND {holds('u')}")
+
+#: rows {src, rel, dst, from, to}: unit→unit links out of the units in $ids
+UNIT_LINKS_FROM = _pair("unit_links_from", f"""
+    UNWIND $ids AS uid
+    MATCH (a:Unit {{id: uid}})-[l:{_UNIT_RELS}]->(b:Unit)
+    WHERE true@COND@
+    RETURN a.id AS src, type(l) AS rel, b.id AS dst, l.from AS from, l.to AS to
+    """, "", f" AND {holds('l')}")
+
+
+def _person_page(personal: bool) -> dict[bool, Statement]:
+    suffix = ".personal" if personal else ""
+    fields = _PERSONAL_FIELDS if personal else _PERSON_FIELDS
+    return _pair(f"person_page{suffix}", f"""
+    MATCH (p:Person)
+    WHERE p.id > $after@COND@
+    RETURN {fields}
+    ORDER BY p.id
+    LIMIT $page
+    """, "", f" AND {_PERSON_AS_OF}")
+
+
+def _people_by_id(personal: bool) -> dict[bool, Statement]:
+    suffix = ".personal" if personal else ""
+    fields = _PERSONAL_FIELDS if personal else _PERSON_FIELDS
+    return _pair(f"people_by_id{suffix}", f"""
+    UNWIND $ids AS pid
+    MATCH (p:Person {{id: pid}})
+    WHERE true@COND@
+    RETURN {fields}
+    """, "", f" AND {_PERSON_AS_OF}")
+
+
+#: [personal][as_of] → statement; the personal variants also return PersonalData (ID number, phone)
+PERSON_PAGE = {False: _person_page(False), True: _person_page(True)}
+PEOPLE_BY_ID = {False: _people_by_id(False), True: _people_by_id(True)}
+
+#: rows {src, rel, dst, from, to, title}: person→unit links out of the people in $ids
+PERSON_LINKS_FROM = _pair("person_links_from", f"""
+    UNWIND $ids AS pid
+    MATCH (a:Person {{id: pid}})-[l:{_PERSON_RELS}]->(b:Unit)
+    WHERE true@COND@
+    RETURN a.id AS src, type(l) AS rel, b.id AS dst, l.from AS from, l.to AS to, l.title AS title
+    """, "", f" AND {holds('l')}")
+
+#: the ids of $scope and every unit formally under it (PART_OF, any depth)
+SCOPE_UNITS = _pair("scope_units", """
+    MATCH path = (u:Unit)-[:PART_OF*0..]->(s:Unit {id: $scope})
+    WHERE true@COND@
+    RETURN DISTINCT u.id AS id
+    """, "", f" AND all(r IN relationships(path) WHERE {holds('r')})")
+
+#: the ids of the people with a link into the units in $ids
+SCOPE_PEOPLE = _pair("scope_people", f"""
+    UNWIND $ids AS uid
+    MATCH (p:Person)-[l:{_PERSON_RELS}]->(:Unit {{id: uid}})
+    WHERE true@COND@
+    RETURN DISTINCT p.id AS id
+    """, "", f" AND {holds('l')}")
+
+UNIT_EXISTS = read("analysis.unit_exists", "MATCH (u:Unit {id: $id}) RETURN u.id AS id, u.kind AS kind")
+
+#: the secret behind pseudonyms: made once per graph (first caller's candidate wins), then reused
+PSEUDONYM_KEY = write(
+    "analysis.pseudonym_key",
+    """
+    MERGE (k:SchemaMeta {id: 'pseudonym-key'})
+    ON CREATE SET k.secret = $candidate, k.created_at = localdatetime()
+    RETURN k.secret AS secret
+    """,
+)
+
+#: who exported personal fields, when, and of what
+AUDIT_PERSONAL_EXPORT = write(
+    "analysis.audit_personal_export",
+    """
+    CREATE (a:AuditEntry {id: $id, at: localdatetime(), who: $who, action: 'export.personal',
+                          scope: $scope, as_of: $as_of, people: $people})
+    RETURN a.id AS id
+    """,
+)
