@@ -24,11 +24,14 @@ log = logging.getLogger("redengine.api")
 
 
 class RedEngineGraphQL(GraphQL):
-    """Strawberry's ASGI app with our typed Context (the principal was set by BearerAuth)."""
+    """Strawberry's ASGI app with our typed Context (the principal was set by BearerAuth).
+
+    Only the GraphiQL page itself is served without a principal, and it executes nothing.
+    """
 
     async def get_context(self, request: Request, response: Response) -> Context:
-        return Context(runner=request.app.state.runner, principal=getattr(request.state, PRINCIPAL_KEY),
-                       request=request)
+        principal = getattr(request.state, PRINCIPAL_KEY, None)
+        return Context(runner=request.app.state.runner, principal=principal, request=request)  # type: ignore[arg-type]
 
 
 def _prepare(runner: Runner, demo: bool) -> None:

@@ -1,0 +1,125 @@
+"""`redengine serve` and `redengine token …`: thin commands over the app factory and the token store."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import urllib.parse
+
+import click
+
+from redengine.api import tokens
+from redengine.api.context import RoleName
+from redengine.config import Settings
+from redengine.errors import ConfigError
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """Bind the listening socket first, so a busy port is one clear error before the engine starts."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as e:
+        raise ConfigError(f"--host {host!r} is not an address this machine can listen on ({e.strerror})") from e
+    family, _, _, _, addr = infos[0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(addr)
+    except OSError as e:
+        sock.close()
+        raise ConfigError(f"cannot listen on {host}:{port}: {e.strerror}; is another server running there? "
+                          "Choose another with --port") from e
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _url(host: str, sock: socket.socket) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else ("[::1]" if host == "::" else host)
+    return f"http://{shown}:{sock.getsockname()[1]}/graphql"
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
+@click.option("--demo", is_flag=True, help="Load the demo district into an empty graph and print a fresh admin token.")
+def serve(host: str, port: int, demo: bool) -> None:
+    """Serve the GraphQL API (GraphiQL in a browser at /graphql), with /healthz and /readyz."""
+    import uvicorn
+
+    from redengine.api.app import create_app
+    from redengine.graph.engine import open_runner
+    from redengine.schema.apply import apply_schema
+
+    settings = Settings.from_env()
+    with contextlib.ExitStack() as stack:
+        sock = _bind(host, port)
+        stack.callback(sock.close)
+        runner = open_runner(settings)
+        stack.callback(runner.close)
+        apply_schema(runner)
+        url = _url(host, sock)
+        click.echo(f"Red Engine Graph API on {settings.engine}: {url}  (GraphiQL in a browser)")
+        if demo:
+            from redengine.demo import load_demo_if_empty
+
+            load_demo_if_empty(runner)
+            new = tokens.create(runner, RoleName.ADMIN, name="demo-admin")
+            headers = json.dumps({"Authorization": f"Bearer {new.token}"})
+            click.echo(f"admin token ({new.id}, shown once): {new.token}")
+            click.echo(f"send it as the header  Authorization: Bearer {new.token}")
+            click.echo(f"or open GraphiQL with it filled in: {url}?{urllib.parse.urlencode({'headers': headers})}")
+        else:
+            click.echo("create a token with: redengine token create --role admin")
+        app = create_app(settings, runner=runner)
+        config = uvicorn.Config(app, log_level="info", lifespan="on")
+        uvicorn.Server(config).run(sockets=[sock])
+
+
+@click.group()
+def token() -> None:
+    """API bearer tokens: create (shown once, stored hashed), list, revoke."""
+
+
+@token.command("create")
+@click.option("--role", required=True, type=click.Choice([r.value for r in RoleName]),
+              help="admin: everything; township: one township's subtree; analyst: read-only, sensitive fields masked.")
+@click.option("--township", "township_id", metavar="UNIT_ID", help="The township a township token is bound to.")
+@click.option("--name", help="Who or what uses the token (shown in the audit log).")
+def create_cmd(role: str, township_id: str | None, name: str | None) -> None:
+    """Create a token and print it once: only its hash is stored."""
+    from redengine.graph.engine import connect
+
+    with connect(Settings.from_env()) as runner:
+        new = tokens.create(runner, role, township_id, name)
+    scope = f", township {township_id}" if township_id else ""
+    click.echo(f"created token {new.id} ({role}{scope}, name {new.principal.name!r}); it is shown only now:", err=True)
+    click.echo(new.token)
+
+
+@token.command("list")
+def list_cmd() -> None:
+    """List tokens (never the secrets)."""
+    from redengine.graph.engine import connect
+
+    with connect(Settings.from_env()) as runner:
+        rows = tokens.list_tokens(runner)
+    if not rows:
+        click.echo("no tokens; create one with: redengine token create --role admin")
+        return
+    click.echo(f"{'id':<18} {'role':<9} {'township':<12} {'created':<20} {'revoked':<20} name")
+    for r in rows:
+        click.echo(f"{r['id']:<18} {r['role']:<9} {r['township_id'] or '-':<12} {str(r['created_at']):<20} "
+                   f"{str(r['revoked_at'] or '-'):<20} {r['name']}")
+
+
+@token.command("revoke")
+@click.argument("token_id")
+def revoke_cmd(token_id: str) -> None:
+    """Revoke a token by its id: it stops working at once."""
+    from redengine.graph.engine import connect
+
+    with connect(Settings.from_env()) as runner:
+        row = tokens.revoke(runner, token_id)
+    click.echo(f"revoked {row['id']} (at {row['revoked_at']})")
