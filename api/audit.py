@@ -65,12 +65,23 @@ def step(principal: "Principal", action: str, target: str | None, detail: Any = 
     }
 
 
+def write(runner, steps: list[tuple[Statement, dict]]) -> None:
+    """Run `steps` (writes and/or audit entries) as one batch. If it fails, every audit entry in it
+    goes to the server log at ERROR before the error propagates: an entry is never lost silently."""
+    try:
+        runner.write_batch(steps)
+    except Exception:
+        for stmt, params in steps:
+            if stmt is RECORD:
+                log.error("audit entry NOT written to the graph: %s", json.dumps(params, ensure_ascii=False, default=str))
+        raise
+
+
 def record(ctx: "Context", action: str, target: str | None, detail: Any = None) -> str:
-    """Write one audit entry now (e.g. action "read.sensitive", target the person id); return its id."""
-    stmt, params = step(ctx.principal, action, target, detail)
-    ctx.runner.write(stmt, params)
-    log.info("audit %s %s %s", params["who"], action, target)
-    return params["id"]
+    """Write one audit entry now (e.g. action "read_sensitive", target the person id); return its id."""
+    entry = step(ctx.principal, action, target, detail)
+    write(ctx.runner, [entry])
+    return entry[1]["id"]
 
 
 def recent(runner, limit: int = 100) -> list[dict]:

@@ -74,9 +74,9 @@ def execute(runner: Runner, principal: Principal, planner: Callable[[], Plan]) -
         plan = planner()
     except Refused as r:
         detail = {"outcome": "refused", "errors": [{"code": e.code.value, "field": e.field} for e in r.errors]}
-        runner.write(*audit.step(principal, r.action, r.target, detail))
+        audit.write(runner, [audit.step(principal, r.action, r.target, detail)])
         return Outcome(None, r.errors)
-    runner.write_batch(plan.steps + [audit.step(principal, plan.action, plan.target, {"outcome": "ok", **plan.detail})])
+    audit.write(runner, plan.steps + [audit.step(principal, plan.action, plan.target, {"outcome": "ok", **plan.detail})])
     return Outcome(plan.result, [])
 
 

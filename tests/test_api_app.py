@@ -14,9 +14,12 @@ import pytest
 from starlette.testclient import TestClient
 
 from apiclient import _schema, open_api
+from redengine.api import audit
+from redengine.api.context import Context, Principal, RoleName
 from redengine.api.app import create_app
 from redengine.cli import main
 from redengine.config import Settings
+from redengine.errors import EngineUnavailable
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
 from redengine.schema.apply import schema_version
 from redengine.schema.model import SCHEMA_VERSION
@@ -31,19 +34,39 @@ def test_healthz_and_readyz(runner):
         assert resp.status_code == 200 and resp.json()["status"] == "ready"
 
 
-def test_readyz_is_503_when_the_engine_is_gone(tmp_path):
+@pytest.fixture
+def dying(tmp_path):
+    """A runner on an embedded server of its own, which the test may stop."""
     server = EmbeddedServer(tmp_path / "gone").start()
     runner = FalkorRunner(server.socket_path, "gone")
-    try:
-        with TestClient(create_app(runner=runner, schema=_schema())) as client:
-            assert client.get("/readyz").status_code == 200
-            server.stop()
-            resp = client.get("/readyz")
-            assert resp.status_code == 503 and resp.json()["status"] == "unavailable"
-            assert client.get("/healthz").status_code == 200  # the process still serves
-    finally:
-        runner.close()
+    yield server, runner
+    runner.close()
+    server.stop()
+
+
+def test_readyz_is_503_when_the_engine_is_gone(dying):
+    server, runner = dying
+    with TestClient(create_app(runner=runner, schema=_schema())) as client:
+        assert client.get("/readyz").status_code == 200
         server.stop()
+        resp = client.get("/readyz")
+        assert resp.status_code == 503 and resp.json()["status"] == "unavailable"
+        assert client.get("/healthz").status_code == 200  # the process still serves
+
+
+def test_audit_entry_that_cannot_be_written_is_logged_and_raised(dying, caplog):
+    server, runner = dying
+    ctx = Context(runner, Principal("tok_1", "王芳", RoleName.ADMIN))
+    entry_id = audit.record(ctx, "read_sensitive", "P1", {"field": "phone"})
+    [row] = audit.recent(runner)
+    assert (row["id"], row["who"], row["role"], row["token_id"], row["action"], row["target"]) == (
+        entry_id, "admin:王芳", "admin", "tok_1", "read_sensitive", "P1")
+    assert json.loads(row["detail"]) == {"field": "phone"}
+    server.stop()
+    with pytest.raises(EngineUnavailable):
+        audit.record(ctx, "read_sensitive", "P2", {"field": "id_number"})
+    lost = [r.getMessage() for r in caplog.records if "NOT written" in r.getMessage()]
+    assert len(lost) == 1 and '"target": "P2"' in lost[0] and "admin:王芳" in lost[0]
 
 
 def _env(monkeypatch, data_dir):
