@@ -28,7 +28,6 @@ import hashlib
 import hmac
 import os
 import secrets
-import uuid
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -106,9 +105,7 @@ def to_networkx(
                     _add_link(g, keys[r["src"]], r)
             exported += len(rows)
         if personal:
-            who = principal.who if principal is not None else f"local:{_login()}"
-            runner.write(q.AUDIT_PERSONAL_EXPORT, {"id": f"audit:{uuid.uuid4()}", "who": who, "scope": scope,
-                                                   "as_of": day.isoformat() if day else None, "people": exported})
+            _audit(runner, principal, scope, day, exported)
     return g
 
 
@@ -222,6 +219,18 @@ def _add_link(g: nx.MultiDiGraph, src: str, r: dict) -> None:
 def _pseudonymiser(runner: Runner):
     key = pseudonym_key(runner)
     return lambda person_id: pseudonym(key, person_id)
+
+
+def _audit(runner: Runner, principal: Principal | None, scope: str | None, day: dt.date | None, people: int) -> None:
+    """Record the export of personal fields in the shared audit log (api.audit)."""
+    from redengine.api import audit
+    from redengine.api.context import Principal, RoleName
+
+    actor = principal or Principal(token_id="", name=_login(), role=RoleName.ADMIN)
+    stmt, params = audit.step(actor, "export.personal", scope, {"as_of": day, "people": people})
+    if principal is None:  # a local analyst on the engine itself, not an API token
+        params.update(who=f"local:{_login()}", role="local", token_id=None)
+    runner.write(stmt, params)
 
 
 def _login() -> str:

@@ -123,8 +123,8 @@ def load_graph(path: Path | str, fmt: str | None = None) -> nx.MultiDiGraph:
         g = nx.read_graphml(path, force_multigraph=True)
     else:
         g = nx.read_gexf(path)
-    if not isinstance(g, nx.MultiDiGraph):
-        g = nx.MultiDiGraph(g)
+    if not isinstance(g, nx.MultiDiGraph):  # GEXF reads back a DiGraph when no two edges are parallel
+        g = _as_multi(g)
     for k in ("node_default", "edge_default", "mode"):
         g.graph.pop(k, None)
     gexf = fmt == "gexf"
@@ -134,6 +134,16 @@ def load_graph(path: Path | str, fmt: str | None = None) -> nx.MultiDiGraph:
     for _, _, attrs in g.edges(data=True):
         _restore(attrs, gexf)
     return g
+
+
+def _as_multi(g: nx.DiGraph) -> nx.MultiDiGraph:
+    """Rebuild the MultiDiGraph with the export's own edge keys ("KIND:from")."""
+    multi = nx.MultiDiGraph(**g.graph)
+    multi.add_nodes_from(g.nodes(data=True))
+    for u, v, attrs in g.edges(data=True):
+        key = f"{attrs['kind']}:{attrs.get('from')}" if "kind" in attrs else None
+        multi.add_edge(u, v, key=key, **attrs)
+    return multi
 
 
 def _restore(attrs: dict, gexf: bool) -> None:

@@ -116,13 +116,3 @@ PSEUDONYM_KEY = write(
     RETURN k.secret AS secret
     """,
 )
-
-#: who exported personal fields, when, and of what
-AUDIT_PERSONAL_EXPORT = write(
-    "analysis.audit_personal_export",
-    """
-    CREATE (a:AuditEntry {id: $id, at: localdatetime(), who: $who, action: 'export.personal',
-                          scope: $scope, as_of: $as_of, people: $people})
-    RETURN a.id AS id
-    """,
-)

@@ -1,0 +1,59 @@
+"""`redengine export` end to end on the embedded engine: a file others can open, or one clear error line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from redengine.analysis.files import load_graph
+from redengine.config import Settings
+from redengine.graph.engine import connect
+from redengine.schema.apply import apply_schema
+from test_analysis_export import world
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli") / "data"
+    with connect(Settings(data_dir=path)) as runner:
+        apply_schema(runner)
+        world(runner)
+    return path
+
+
+def run(args, data_dir, cwd):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "REDENGINE_DATA_DIR": str(data_dir)}
+    return subprocess.run([sys.executable, "-m", "redengine.cli", "export", *args], capture_output=True, text=True,
+                          env=env, timeout=120, cwd=cwd)
+
+
+def test_export_graphml_as_of(data_dir, tmp_path):
+    out = tmp_path / "huangpi.graphml"
+    res = run(["--out", str(out), "--as-of", "2018-01-01"], data_dir, tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == f"wrote {out} (graphml): 13 nodes, 16 edges"
+    g = load_graph(out)
+    assert (g.number_of_nodes(), g.number_of_edges()) == (13, 16)
+    assert "王芳" not in out.read_text(encoding="utf-8")
+
+
+def test_export_scope_without_people_as_json(data_dir, tmp_path):
+    out = tmp_path / "t1.data"
+    res = run(["--format", "json", "--out", str(out), "--scope", "T1", "--no-people"], data_dir, tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert sorted(load_graph(out, "json").nodes) == ["C1", "E1", "T1", "V1", "V2"]
+
+
+def test_bad_date_is_one_line_and_writes_nothing(data_dir, tmp_path):
+    out = tmp_path / "x.gexf"
+    res = run(["--out", str(out), "--as-of", "2018-02-30"], data_dir, tmp_path)
+    assert res.returncode != 0 and "Traceback" not in res.stderr
+    assert res.stderr.strip().startswith("error: as_of:") and len(res.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_unknown_format_suffix_is_refused(data_dir, tmp_path):
+    res = run(["--out", str(tmp_path / "x.csv")], data_dir, tmp_path)
+    assert res.returncode != 0 and "--format" in res.stderr and "Traceback" not in res.stderr
