@@ -12,7 +12,7 @@ import click
 from redengine.api import tokens
 from redengine.api.context import RoleName
 from redengine.config import Settings
-from redengine.errors import ConfigError
+from redengine.errors import ConfigError, RedEngineError
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -59,22 +59,26 @@ def serve(host: str, port: int, demo: bool) -> None:
         runner = open_runner(settings)
         stack.callback(runner.close)
         apply_schema(runner)
-        url = _url(host, sock)
-        click.echo(f"Red Engine Graph API on {settings.engine}: {url}  (GraphiQL in a browser)")
+        lines = []
         if demo:
             from redengine.demo import load_demo_if_empty
 
-            load_demo_if_empty(runner)
+            loaded = load_demo_if_empty(runner)
+            click.echo("demo district loaded" if loaded else "the graph already holds units: demo not loaded")
             new = tokens.create(runner, RoleName.ADMIN, name="demo-admin")
             headers = json.dumps({"Authorization": f"Bearer {new.token}"})
-            click.echo(f"admin token ({new.id}, shown once): {new.token}")
-            click.echo(f"send it as the header  Authorization: Bearer {new.token}")
-            click.echo(f"or open GraphiQL with it filled in: {url}?{urllib.parse.urlencode({'headers': headers})}")
+            lines = [f"admin token ({new.id}, shown once): {new.token}",
+                     f"send it as the header  Authorization: Bearer {new.token}",
+                     f"or open GraphiQL with it filled in: {_url(host, sock)}?{urllib.parse.urlencode({'headers': headers})}"]
         else:
-            click.echo("create a token with: redengine token create --role admin")
-        app = create_app(settings, runner=runner)
-        config = uvicorn.Config(app, log_level="info", lifespan="on")
-        uvicorn.Server(config).run(sockets=[sock])
+            lines = ["a token comes from: redengine token create --role admin"]
+        click.echo(f"Red Engine Graph API on {settings.engine}: {_url(host, sock)}  (GraphiQL in a browser)")
+        for line in lines:
+            click.echo(line)
+        server = uvicorn.Server(uvicorn.Config(create_app(settings, runner=runner), log_level="info", lifespan="on"))
+        server.run(sockets=[sock])
+        if not server.started:
+            raise RedEngineError("the API server did not start; see the log lines above")
 
 
 @click.group()

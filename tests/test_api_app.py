@@ -148,8 +148,11 @@ def test_serve_serves_until_stopped(tmp_path, monkeypatch, capsys):
     proc = subprocess.Popen([sys.executable, "-m", "redengine.cli", "serve", "--port", "0"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        first = proc.stdout.readline()
-        url = next(w for w in first.split() if w.startswith("http://"))
+        line = ""
+        while "http://" not in line:
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read()
+        url = next(w for w in line.split() if w.startswith("http://"))
         base = url.rsplit("/graphql", 1)[0]
         deadline = time.monotonic() + 30
         while True:
