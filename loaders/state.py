@@ -44,7 +44,7 @@ class Units:
             root = self.all.get(ctx.scope)
             if root is None or not root.holds(ctx.as_of):
                 ctx.problems.error(Reason.OUT_OF_SCOPE, f"--scope {ctx.scope}: no unit with this code exists on {ctx.as_of}")
-                self.in_scope = set()
+                ctx.problems.raise_if_errors()  # every other check would only repeat this one
             else:
                 self.in_scope = subtree(self.parent, ctx.scope)
 

@@ -25,6 +25,13 @@ class Table:
     headers: list[str]
     rows: list[tuple[int, list[object]]]  # (row number, cells), blank rows left out
 
+    @classmethod
+    def of(cls, name: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> "Table":
+        """A table built in memory (rows numbered as under a header in row 1); "" cells count as empty."""
+        pad = [None] * len(headers)
+        return cls(name, list(headers), [(n, ([_blank_to_none(c) for c in r] + pad)[:len(headers)])
+                                         for n, r in enumerate(rows, start=2)])
+
 
 def read_table(path: Path | str, problems: Problems, is_header: Callable[[str], bool]) -> Table | None:
     """Read the first sheet of `path`; the header row is the first of the top rows with a known header."""

@@ -1,0 +1,175 @@
+"""Units rosters on real engines: snapshots add, change from the as-of date, end what is missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from rosters import LINKS, PEOPLE, UNITS, csv_file, district, graph_state
+
+from redengine.errors import ValidationError
+from redengine.graph import links, records
+from redengine.loaders import load_file
+
+D = dt.date
+BASE = D(2017, 5, 1)
+
+
+def units_on(runner, day):
+    return {u["id"]: u["name"] for u in runner.read(links.UNITS_AS_OF, {"as_of": day})}
+
+
+def pairs(runner, rel, day):
+    return {(r["src"], r["dst"]) for r in runner.read(links.AS_OF[rel], {"as_of": day})}
+
+
+def rows_of(path):
+    import csv
+
+    with open(path, encoding="utf-8") as f:
+        return [r for r in csv.reader(f)][1:]
+
+
+def test_first_load_builds_the_hierarchy(runner, tmp_path):
+    report = load_file(runner, district(tmp_path), as_of=BASE)
+    assert report.counts == {"units added": 8, "parent links opened": 7, "composite links opened": 2}
+    assert set(units_on(runner, BASE)) == {"D", "T1", "C1", "V1", "V2", "T2", "V3", "B1"}
+    assert pairs(runner, "PART_OF", BASE) == {("T1", "D"), ("C1", "T1"), ("V1", "T1"), ("V2", "T1"), ("T2", "D"),
+                                              ("V3", "T2"), ("B1", "D")}
+    assert pairs(runner, "COORDINATED_BY", BASE) == {("V1", "C1"), ("V2", "C1")}
+    assert units_on(runner, BASE - dt.timedelta(days=1)) == {}  # nothing existed before the snapshot date
+
+
+def test_loading_the_same_file_again_changes_nothing(runner, tmp_path):
+    f = district(tmp_path)
+    load_file(runner, f, as_of=BASE)
+    before = graph_state(runner)
+    again = load_file(runner, f, as_of=D(2018, 3, 1))  # also on a later day
+    assert again.counts == {} and again.sync_id is None
+    assert graph_state(runner) == before
+
+
+def test_changes_take_effect_from_the_as_of_date(runner, tmp_path):
+    load_file(runner, district(tmp_path), as_of=BASE)
+    rows = rows_of(district(tmp_path))
+    rows[4] = ["V2", "李湾新村", "村", "T2", ""]  # renamed, moved to T2, no longer under C1
+    change = D(2018, 1, 1)
+    report = load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, rows), as_of=change)
+    assert report.counts == {"units changed": 1, "parent links ended": 1, "parent links opened": 1,
+                             "composite links ended": 1, "unit events": 1}
+    day_before = change - dt.timedelta(days=1)
+    assert ("V2", "T1") in pairs(runner, "PART_OF", day_before) and ("V2", "T2") not in pairs(runner, "PART_OF", day_before)
+    assert ("V2", "T2") in pairs(runner, "PART_OF", change) and ("V2", "T1") not in pairs(runner, "PART_OF", change)
+    assert ("V2", "C1") in pairs(runner, "COORDINATED_BY", day_before)
+    assert ("V2", "C1") not in pairs(runner, "COORDINATED_BY", change)
+    [event] = runner.read(records.UNIT_EVENTS)
+    assert (event["kind"], event["on"], event["note"]) == ("rename", change, "李湾村 → 李湾新村")
+
+
+def test_valid_from_dates_a_change_and_must_not_precede_the_old_link(runner, tmp_path):
+    load_file(runner, district(tmp_path), as_of=BASE)
+    rows = rows_of(district(tmp_path))
+    rows[6] = ["V3", "甘棠铺村", "村", "T1", "", "2017-09-01"]
+    load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, rows), as_of=D(2018, 1, 1))
+    assert ("V3", "T2") in pairs(runner, "PART_OF", D(2017, 8, 31))
+    assert ("V3", "T1") in pairs(runner, "PART_OF", D(2017, 9, 1))
+    before = graph_state(runner)
+    rows[6] = ["V3", "甘棠铺村", "村", "T2", "", "2017-08-01"]  # back, but dated before the current link began
+    with pytest.raises(ValidationError) as e:
+        load_file(runner, csv_file(tmp_path / "u3.csv", UNITS, rows), as_of=D(2018, 2, 1))
+    [p] = e.value.problems
+    assert (p.row, p.column) == (8, "生效日期") and "2017-09-01" in p.message
+    assert graph_state(runner) == before
+
+
+def test_missing_unit_is_ended_with_its_links_and_kept(runner, tmp_path):
+    load_file(runner, district(tmp_path), as_of=BASE)
+    load_file(runner, csv_file(tmp_path / "p.csv", PEOPLE, [["P1", "王芳", "B1"]]), as_of=BASE)
+    load_file(runner, csv_file(tmp_path / "l.csv", LINKS, [["P1", "联系村", "V2", "2017-05-01"]]), as_of=BASE)
+    rows = [r for r in rows_of(district(tmp_path)) if r[0] != "V2"]
+    gone = D(2019, 1, 1)
+    report = load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, rows), as_of=gone)
+    assert report.counts == {"units ended": 1, "parent links ended": 1, "composite links ended": 1,
+                             "person links ended with their unit": 1}
+    assert "V2" in units_on(runner, gone - dt.timedelta(days=1)) and "V2" not in units_on(runner, gone)
+    assert pairs(runner, "LIAISES_WITH", gone - dt.timedelta(days=1)) == {("P1", "V2")}
+    assert pairs(runner, "LIAISES_WITH", gone) == set()
+    nodes, _ = graph_state(runner)
+    assert any("'V2'" in n for n in nodes)  # ended, not deleted
+
+
+def test_merge_recorded_as_event_from_predecessor_codes(runner, tmp_path):
+    load_file(runner, district(tmp_path), as_of=BASE)
+    rows = [r for r in rows_of(district(tmp_path)) if r[0] not in ("V1", "V2")]
+    rows.append(["V9", "张李村", "村", "T1", "C1", "", "V1、V2"])
+    merged = D(2019, 1, 1)
+    report = load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, rows), as_of=merged)
+    assert report.counts["units added"] == 1 and report.counts["units ended"] == 2 and report.counts["unit events"] == 1
+    [event] = runner.read(records.UNIT_EVENTS)
+    assert (event["kind"], sorted(event["from_ids"]), event["to_ids"], event["on"]) == ("merge", ["V1", "V2"], ["V9"], merged)
+    assert {"V1", "V2"} & set(units_on(runner, merged)) == set()
+    assert load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, rows), as_of=D(2019, 2, 1)).counts == {}
+
+
+def test_split_recorded_as_one_event(runner, tmp_path):
+    load_file(runner, district(tmp_path), as_of=BASE)
+    rows = [r for r in rows_of(district(tmp_path)) if r[0] != "V3"]
+    rows += [["V3A", "甘棠铺东村", "村", "T2", "", "", "V3"], ["V3B", "甘棠铺西村", "村", "T2", "", "", "V3"]]
+    load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, rows), as_of=D(2019, 1, 1))
+    [event] = runner.read(records.UNIT_EVENTS)
+    assert (event["kind"], event["from_ids"], sorted(event["to_ids"])) == ("split", ["V3"], ["V3A", "V3B"])
+
+
+def test_reference_and_kind_errors_are_all_reported(runner, tmp_path):
+    f = csv_file(tmp_path / "u.csv", UNITS, [
+        ["D", "黄陂区", "区"],
+        ["T1", "蔡店街道", "街道", "D"],
+        ["V1", "张河村", "村", "T9"],             # 3+1: unknown parent
+        ["V2", "李湾村", "村", "D"],              # a village belongs to a township
+        ["V3", "王家村", "村"],                   # parent required
+        ["B1", "组织部", "机关", "D", "T1"],       # a department is not coordinated
+        ["V4", "赵家村", "村", "T1", "T1"],        # T1 is not a composite committee
+        ["V1", "张河村", "村", "T1"],             # given twice
+        ["V5", "新村", "村", "T1", "", "2030-01-01"],  # after the snapshot date
+    ])
+    before = graph_state(runner)
+    with pytest.raises(ValidationError) as e:
+        load_file(runner, f, as_of=BASE)
+    got = sorted((p.row, p.column) for p in e.value.problems)
+    assert got == [(4, "上级编码"), (5, "上级编码"), (6, "上级编码"), (7, "综合党委编码"), (8, "综合党委编码"),
+                   (9, "编码"), (10, "生效日期")]
+    assert graph_state(runner) == before
+
+
+def test_scope_covers_one_subtree_only(runner, tmp_path):
+    load_file(runner, district(tmp_path), as_of=BASE)
+    later = D(2018, 1, 1)
+    # T1's own roster: V2 gone, V4 new; nothing outside T1 is touched
+    f = csv_file(tmp_path / "t1.csv", UNITS, [
+        ["C1", "张河片区域综合党委", "区域综合党委", "T1"],
+        ["V1", "张河村", "村", "T1", "C1"],
+        ["V4", "新建村", "村", "T1", "C1"],
+    ])
+    report = load_file(runner, f, as_of=later, scope="T1")
+    assert report.counts["units added"] == 1 and report.counts["units ended"] == 1
+    assert set(units_on(runner, later)) == {"D", "T1", "C1", "V1", "V4", "T2", "V3", "B1"}
+    outside = csv_file(tmp_path / "t1b.csv", UNITS, [
+        ["C1", "张河片区域综合党委", "区域综合党委", "T1"], ["V1", "张河村", "村", "T1", "C1"], ["V3", "甘棠铺村", "村", "T2"]])
+    with pytest.raises(ValidationError) as e:
+        load_file(runner, outside, as_of=later, scope="T1")
+    assert [(p.row, p.reason.name) for p in e.value.problems] == [(4, "OUT_OF_SCOPE")]
+
+
+def test_unknown_scope_is_an_error(runner, tmp_path):
+    load_file(runner, district(tmp_path), as_of=BASE)
+    with pytest.raises(ValidationError, match="1 problem"):
+        load_file(runner, csv_file(tmp_path / "x.csv", UNITS, [["V1", "张河村", "村", "T1"]]), as_of=BASE, scope="T404")
+
+
+def test_dry_run_reports_without_writing(runner, tmp_path):
+    load_file(runner, district(tmp_path), as_of=BASE)
+    before = graph_state(runner)
+    rows = [r for r in rows_of(district(tmp_path)) if r[0] != "V3"]
+    report = load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, rows), as_of=D(2018, 1, 1), dry_run=True)
+    assert report.counts["units ended"] == 1 and report.dry_run and report.sync_id is None
+    assert graph_state(runner) == before
