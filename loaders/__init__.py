@@ -1,11 +1,12 @@
 """Roster loaders: keep the graph in sync with the organisation department's spreadsheets.
 
     from redengine.loaders import load_file, load_table, Table
+    reports = load_rosters(runner, ["links.csv", "units.xlsx"], as_of=date(2019, 4, 28), who="组织部")
     report = load_file(runner, "units.xlsx", as_of=date(2019, 4, 28))
     report = load_table(runner, Table.of("demo units", headers, rows), kind="units")
 """
 
-from redengine.loaders.sync import SyncReport, history, load_file, load_table
+from redengine.loaders.sync import SyncReport, history, load_file, load_rosters, load_table
 from redengine.loaders.table import Table
 
-__all__ = ["SyncReport", "Table", "history", "load_file", "load_table"]
+__all__ = ["SyncReport", "Table", "history", "load_file", "load_rosters", "load_table"]

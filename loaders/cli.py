@@ -8,8 +8,9 @@ from redengine.config import Settings
 from redengine.dates import parse_date
 from redengine.errors import ValidationError
 from redengine.graph.engine import connect
-from redengine.loaders.kinds import KINDS, ORDER
-from redengine.loaders.sync import SyncReport, history as sync_history, kind_of, load_table, read_roster
+from redengine.loaders.kinds import KINDS
+from redengine.loaders.sync import SyncReport, load_rosters
+from redengine.loaders.sync import history as sync_history
 
 
 def _date(ctx, param, value):
@@ -27,8 +28,8 @@ def _date(ctx, param, value):
 @click.option("--as-of", "as_of", callback=_date, help="Snapshot date, YYYY-MM-DD (default: today).")
 @click.option("--scope", metavar="UNIT_ID", help="The roster covers only this unit's subtree.")
 @click.option("--dry-run", is_flag=True, help="Check and report the changes without writing them.")
-@click.option("--by", default=None, help="Who is loading, recorded with the sync (default: $USER).")
-def load(files, kind, as_of, scope, dry_run, by) -> None:
+@click.option("--who", default=None, help="Who is loading, recorded with the sync (default: the login name).")
+def load(files, kind, as_of, scope, dry_run, who) -> None:
     """Bring the graph in line with roster FILES (.xlsx or .csv).
 
     Several files load in dependency order (units, people, links, weak, appointment), each one
@@ -36,23 +37,21 @@ def load(files, kind, as_of, scope, dry_run, by) -> None:
     """
     import getpass
 
-    tables = []
-    for f in files:
-        table, sha = read_roster(f)
-        tables.append((ORDER.index(kind_of(table, kind)), f, table, sha))
-    tables.sort(key=lambda t: t[0])
     done: list[str] = []
+
+    def show(report: SyncReport) -> None:
+        _print(report)
+        done.append(report.file)
+
     with connect(Settings.from_env()) as runner:
-        for _, f, table, sha in tables:
-            try:
-                report = load_table(runner, table, kind=kind, as_of=as_of, scope=scope, dry_run=dry_run,
-                                    by=by or getpass.getuser(), sha256=sha)
-            except ValidationError:
-                if done:
-                    click.echo(f"already loaded: {', '.join(done)}; stopped at {f}", err=True)
-                raise
-            _print(report)
-            done.append(f)
+        try:
+            load_rosters(runner, files, kind=kind, as_of=as_of, scope=scope, dry_run=dry_run,
+                         who=who or getpass.getuser(), on_report=show)
+        except ValidationError as e:
+            if done:
+                stopped = e.problems[0].file if e.problems and hasattr(e.problems[0], "file") else "the next file"
+                click.echo(f"already loaded: {', '.join(done)}; stopped at {stopped}", err=True)
+            raise
 
 
 def _print(report: SyncReport) -> None:

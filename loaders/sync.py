@@ -11,15 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import click
 
 from redengine.dates import today
 from redengine.loaders import queries
 from redengine.loaders.appointment import plan_appointments
 from redengine.loaders.cells import RowCells
-from redengine.loaders.kinds import KINDS, detect, is_known_header, map_columns
+from redengine.loaders.kinds import KINDS, ORDER, detect, is_known_header, map_columns
 from redengine.loaders.people import plan_people
 from redengine.loaders.plan import Ctx, Plan
 from redengine.loaders.problems import Problem, Problems, Reason
@@ -83,7 +85,7 @@ def load_file(runner: Runner, path: Path | str, **options) -> SyncReport:
 
 
 def load_table(runner: Runner, table: Table, *, kind: str | None = None, as_of: dt.date | None = None,
-               scope: str | None = None, dry_run: bool = False, by: str = "cli", sha256: str | None = None) -> SyncReport:
+               scope: str | None = None, dry_run: bool = False, who: str = "cli", sha256: str | None = None) -> SyncReport:
     """Check `table` completely, then bring the graph in line with it as of `as_of` (default today)."""
     name = kind_of(table, kind)
     spec = KINDS[name]
@@ -108,11 +110,34 @@ def load_table(runner: Runner, table: Table, *, kind: str | None = None, as_of: 
     if dry_run or not plan.changes:
         return report
     start = {"id": sync_id, "kind": name, "file": table.name, "sha256": sha256, "as_of": day, "scope": scope,
-             "by": by, "rows": len(rows), "stamp": stamp}
+             "by": who, "rows": len(rows), "stamp": stamp}
     finish = {"id": sync_id, "counts": json.dumps(report.counts, ensure_ascii=False), "warnings": len(report.warnings)}
     runner.write_batch([(queries.START_SYNC, start), *plan.steps, (queries.FINISH_SYNC, finish)])
     report.sync_id = sync_id
     return report
+
+
+def load_rosters(runner: Runner, paths: Iterable[Path | str], *, kind: str | None = None, progress: bool = False,
+                 on_report: Callable[[SyncReport], None] | None = None, **options) -> list[SyncReport]:
+    """Load several rosters in dependency order (units, people, links, weak, appointment).
+
+    Every file is read and its kind told before anything is written; then each file is checked
+    completely and written on its own, so a file that fails leaves the ones before it loaded
+    (`on_report` has seen them). Options as for `load_table`.
+    """
+    tables = []
+    for path in paths:
+        table, sha = read_roster(path)
+        tables.append((ORDER.index(kind_of(table, kind)), table, sha))
+    reports = []
+    for _, table, sha in sorted(tables, key=lambda t: t[0]):
+        if progress:
+            click.echo(f"loading {table.name} ({len(table.rows):,} rows) ...", err=True)
+        report = load_table(runner, table, kind=kind, sha256=sha, **options)
+        reports.append(report)
+        if on_report is not None:
+            on_report(report)
+    return reports
 
 
 def history(runner: Runner, limit: int = 20) -> list[dict]:

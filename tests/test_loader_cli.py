@@ -18,7 +18,7 @@ def env(tmp_path, monkeypatch):
 def test_load_several_files_in_dependency_order_then_history(env, capsys):
     links = csv_file(env / "l.csv", LINKS, [["P1", "联系村", "V1", "2017-05-01"]])
     people = csv_file(env / "p.csv", PEOPLE, [["P1", "王芳", "B1"]])
-    args = ["load", str(links), str(people), str(district(env)), "--as-of", "2017-05-01", "--by", "组织部"]
+    args = ["load", str(links), str(people), str(district(env)), "--as-of", "2017-05-01", "--who", "组织部"]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert out.index("units.csv") < out.index("p.csv") < out.index("l.csv")
