@@ -1,0 +1,103 @@
+"""Per-request DataLoaders, one per (question, as-of date): every resolver of one level shares a round trip.
+
+`loader(ctx, "children", as_of).load(unit_id)` → that unit's children rows. Loaders live in
+`ctx.loaders`, so they (and their caches) end with the request. `visible(ctx, as_of)` is the set of
+units a township principal may see (None: everything), fetched once per request and date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from redengine.api import audit, queries as Q, read
+from redengine.api.context import Context
+from redengine.types import Runner
+
+Batch = Callable[[Runner, list[str], dt.date], list[Any]]
+
+
+def _grouped(statement, **params) -> Batch:
+    return lambda runner, ids, as_of: read.grouped(runner, statement, ids, as_of, **params)
+
+
+def _single(statement, key: str = "unit") -> Batch:
+    return lambda runner, ids, as_of: read.first_of(read.grouped(runner, statement, ids, as_of), key)
+
+
+def _personal(runner: Runner, ids: list[str], as_of: dt.date) -> list[dict | None]:
+    return [g[0] if g else None for g in read.grouped(runner, Q.PERSONAL_DATA, ids, as_of)]
+
+
+def _person(runner: Runner, ids: list[str], as_of: dt.date) -> list[dict | None]:
+    groups = read.grouped(runner, Q.PEOPLE, ids, as_of)
+    return [{**g[0]["person"], "work": g[0]["work"]} if g else None for g in groups]
+
+
+BATCHES: dict[str, Batch] = {
+    "unit": _single(Q.UNITS),
+    "parent": _single(Q.PARENTS),
+    "composite": _single(Q.COMPOSITES),
+    "children": _grouped(Q.CHILDREN),
+    "coordinated": _grouped(Q.COORDINATED),
+    "roles": _grouped(Q.UNIT_ROLES, rels=Q.ROLE_RELS),
+    "person": _person,
+    "person_links": _grouped(Q.PERSON_LINKS_OF, rels=Q.ALL_PERSON_RELS),
+    "personal": _personal,
+    "weak_cases": _grouped(Q.WEAK_CASES_OF),
+    "events": _grouped(Q.EVENTS_OF),
+    "strong_peers": _grouped(Q.STRONG_PEERS),
+}
+
+
+def loader(ctx: Context, name: str, as_of: dt.date) -> DataLoader:
+    key = (name, as_of)
+    found = ctx.loaders.get(key)
+    if found is None:
+        batch = BATCHES[name]
+        runner = ctx.runner
+
+        async def load(ids: list[str]) -> list[Any]:
+            return batch(runner, list(ids), as_of)
+
+        found = ctx.loaders[key] = DataLoader(load_fn=load)
+    return found
+
+
+async def visible(ctx: Context, as_of: dt.date) -> frozenset[str] | None:
+    """What the principal may see as of the date: None for the whole graph, else the township's subtree."""
+    scope = ctx.principal.scope
+    if scope is None:
+        return None
+    key = ("visible", as_of)
+    if key not in ctx.loaders:
+        ctx.loaders[key] = read.subtree(ctx.runner, scope, as_of)
+    return ctx.loaders[key]
+
+
+async def may_see(ctx: Context, unit_id: str | None, as_of: dt.date) -> bool:
+    if unit_id is None:
+        return False
+    seen = await visible(ctx, as_of)
+    return seen is None or unit_id in seen
+
+
+async def keep_visible(ctx: Context, rows: list[dict], as_of: dt.date, key: str = "unit") -> list[dict]:
+    seen = await visible(ctx, as_of)
+    return rows if seen is None else [r for r in rows if r[key]["id"] in seen]
+
+
+def audit_loader(ctx: Context) -> DataLoader:
+    """Sensitive reads of one request, written to the audit log together: key (person_id, detail)."""
+    found = ctx.loaders.get("audit")
+    if found is None:
+        async def write(keys: list[tuple[str, str]]) -> list[bool]:
+            # One entry per person and field (B's audit.step), in one batch.
+            ctx.runner.write_batch([audit.step(ctx.principal, "read_sensitive", pid, detail) for pid, detail in keys])
+            return [True] * len(keys)
+
+        found = ctx.loaders["audit"] = DataLoader(load_fn=write)
+    return found

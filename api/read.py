@@ -1,0 +1,232 @@
+"""Read services: the organisation department's questions answered as plain dicts (no GraphQL here).
+
+Each function takes the runner and plain arguments and runs as few statements as it can; the
+GraphQL types only shape what these return. Rows carry units as {id, name, kind, kind_label,
+from, to} and people as {id, name}.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from enum import Enum
+from typing import Any
+
+from redengine.api import queries as Q
+from redengine.api.inputs import BadInput
+from redengine.api.pagination import Page
+from redengine.graph.statements import Statement
+from redengine.schema.model import LEADER_MAX_TOWNSHIPS, Conclusion
+from redengine.types import Runner
+
+#: a scope that matches nothing (a township principal asking about another township)
+NOTHING = "\x00nothing"
+
+
+# -- batches ----------------------------------------------------------------------------------------
+def grouped(runner: Runner, statement: Statement, ids: Sequence[str], as_of: dt.date, **params: Any) -> list[list[dict]]:
+    """Run a batch statement for `ids`; return, per id in order, its rows (the statement's order kept)."""
+    rows = runner.read(statement, {"ids": list(dict.fromkeys(ids)), "as_of": as_of, **params})
+    by_id: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_id[r["id"]].append(r)
+    return [by_id.get(i, []) for i in ids]
+
+
+def first_of(groups: list[list[dict]], key: str = "unit") -> list[dict | None]:
+    return [g[0][key] if g else None for g in groups]
+
+
+# -- scope ------------------------------------------------------------------------------------------
+def subtree(runner: Runner, scope: str, as_of: dt.date) -> frozenset[str]:
+    """The units under `scope` through the formal hierarchy (itself included), as of the date."""
+    return frozenset(r["id"] for r in runner.read(Q.SUBTREE, {"scope": scope, "as_of": as_of}))
+
+
+def effective_scope(runner: Runner, principal_scope: str | None, visible: frozenset[str] | None,
+                    requested: str | None, as_of: dt.date) -> str | None:
+    """The one unit whose subtree a list covers: the requested scope narrowed to what the principal sees.
+
+    None means the whole graph; NOTHING means the principal may see none of it. A township principal
+    asking for the district (an ancestor of its township) gets its township.
+    """
+    if principal_scope is None:
+        return requested
+    if requested is None or requested == principal_scope:
+        return principal_scope
+    assert visible is not None
+    if requested in visible:
+        return requested
+    ancestors = {r["id"] for r in runner.read(Q.ANCESTORS, {"scope": principal_scope, "as_of": as_of})}
+    return principal_scope if requested in ancestors else NOTHING
+
+
+# -- lists --------------------------------------------------------------------------------------------
+def _page(runner: Runner, unscoped: Statement, scoped: Statement, scope: str | None, page: Page,
+          params: dict[str, Any]) -> tuple[list[dict], int]:
+    if scope == NOTHING:
+        return [], 0
+    stmt = unscoped if scope is None else scoped
+    rows = runner.read(stmt, {**params, "scope": scope, "skip": page.offset, "limit": page.limit})
+    if not rows:
+        return [], 0
+    return rows[0]["page"], rows[0]["total"]
+
+
+def list_units(runner: Runner, *, scope: str | None, kinds: list[str] | None, name: str | None,
+               as_of: dt.date, page: Page) -> tuple[list[dict], int]:
+    params = {"kinds": kinds, "name": name or None, "as_of": as_of}
+    return _page(runner, Q.UNITS_PAGE, Q.UNITS_PAGE_SCOPED, scope, page, params)
+
+
+def list_people(runner: Runner, *, scope: str | None, rels: list[str] | None, as_of: dt.date,
+                page: Page) -> tuple[list[dict], int]:
+    if scope is not None and rels is None:
+        rels = Q.ALL_PERSON_RELS  # "linked to a unit in the scope" by any link
+    return _page(runner, Q.PEOPLE_PAGE, Q.PEOPLE_PAGE_SCOPED, scope, page, {"rels": rels, "as_of": as_of})
+
+
+def list_weak_cases(runner: Runner, *, scope: str | None, status: str | None, as_of: dt.date,
+                    page: Page) -> tuple[list[dict], int]:
+    """Cases flagged on or before the date, newest first; status is as of the date (lifted later = open then)."""
+    return _page(runner, Q.WEAK_PAGE, Q.WEAK_PAGE_SCOPED, scope, page, {"status": status, "as_of": as_of})
+
+
+def case_status(case: dict, as_of: dt.date) -> str:
+    lifted = case.get("lifted_on") or case.get("flagged_on")
+    return "lifted" if case.get("status") == "lifted" and lifted <= as_of else "rectifying"
+
+
+# -- coverage -----------------------------------------------------------------------------------------
+class Gap(str, Enum):
+    TOWNSHIP_WITHOUT_LEADER = "TOWNSHIP_WITHOUT_LEADER"
+    LEADER_TOWNSHIP_COUNT = "LEADER_TOWNSHIP_COUNT"
+    VILLAGE_WITHOUT_COMPOSITE = "VILLAGE_WITHOUT_COMPOSITE"
+    VILLAGE_WITHOUT_LIAISON = "VILLAGE_WITHOUT_LIAISON"
+    VILLAGE_WITHOUT_COMMISSIONER = "VILLAGE_WITHOUT_COMMISSIONER"
+    COMPOSITE_WITHOUT_SECRETARY = "COMPOSITE_WITHOUT_SECRETARY"
+    COMPOSITE_SECRETARY_NOT_ON_TOWNSHIP_COMMITTEE = "COMPOSITE_SECRETARY_NOT_ON_TOWNSHIP_COMMITTEE"
+
+
+_GAP_ORDER = {g: i for i, g in enumerate(Gap)}
+
+
+def coverage(runner: Runner, scope_unit: dict | None, as_of: dt.date) -> dict:
+    """Counts and gaps for the whole graph (scope_unit None), a district or a township: 3 statements."""
+    kind = scope_unit["kind"] if scope_unit else None
+    if kind not in (None, "district", "township"):
+        raise BadInput("scope", f"coverage is asked for the district or a township, not a {kind} ({scope_unit['id']})")
+    scope = scope_unit["id"] if scope_unit else None
+    if scope is None:
+        rows = runner.read(Q.COVERAGE_TOWNSHIPS, {"as_of": as_of})
+    else:
+        rows = runner.read(Q.COVERAGE_TOWNSHIPS_SCOPED, {"scope": scope, "as_of": as_of})
+    if kind == "township":
+        leaders = runner.read(Q.COVERAGE_TOWNSHIP_LEADERS, {"scope": scope, "as_of": as_of})
+    else:
+        leaders = runner.read(Q.COVERAGE_LEADERS, {"district": scope, "as_of": as_of})
+
+    gaps: list[dict] = []
+    townships: dict[str, dict] = {}
+    composites: dict[str, dict] = {}
+    for r in rows:
+        t = townships.setdefault(r["township"]["id"], {"unit": r["township"], "leaders": r["leaders"]})
+        if r["composite"] is not None:
+            c = composites.setdefault(r["composite"]["id"], {"unit": r["composite"], "township": t["unit"], "secretaries": []})
+            if r["secretary"] is not None:
+                c["secretaries"].append((r["secretary"], r["on_committee"]))
+    for t in townships.values():
+        if t["leaders"] == 0:
+            gaps.append(_gap(Gap.TOWNSHIP_WITHOUT_LEADER, t["unit"]))
+    for c in composites.values():
+        if not c["secretaries"]:
+            gaps.append(_gap(Gap.COMPOSITE_WITHOUT_SECRETARY, c["unit"]))
+        for person, on_committee in c["secretaries"]:
+            if not on_committee:
+                gaps.append(_gap(Gap.COMPOSITE_SECRETARY_NOT_ON_TOWNSHIP_COMMITTEE, c["unit"], person))
+    for ld in leaders:
+        if ld["townships"] == 0 or ld["townships"] > LEADER_MAX_TOWNSHIPS:
+            gaps.append(_gap(Gap.LEADER_TOWNSHIP_COUNT, ld["district"], ld["person"], ld["townships"]))
+
+    villages = runner.read(Q.COVERAGE_VILLAGES, {"townships": sorted(townships), "as_of": as_of})
+    v = villages[0] if villages else {}
+    for lack in v.get("lacking") or []:
+        if lack["composites"] == 0:
+            gaps.append(_gap(Gap.VILLAGE_WITHOUT_COMPOSITE, lack["unit"]))
+        if lack["liaisons"] == 0:
+            gaps.append(_gap(Gap.VILLAGE_WITHOUT_LIAISON, lack["unit"]))
+        if lack["commissioners"] == 0:
+            gaps.append(_gap(Gap.VILLAGE_WITHOUT_COMMISSIONER, lack["unit"]))
+    gaps.sort(key=lambda g: (_GAP_ORDER[g["kind"]], g["unit"]["id"] if g["unit"] else "", g["person"]["id"] if g["person"] else ""))
+    return {
+        "scope": scope_unit,
+        "as_of": as_of,
+        "townships": len(townships),
+        "townships_with_leader": sum(1 for t in townships.values() if t["leaders"] > 0),
+        "leaders": len({ld["person"]["id"] for ld in leaders}),
+        "villages": int(v.get("villages") or 0),
+        "villages_with_composite": int(v.get("with_composite") or 0),
+        "villages_with_liaison": int(v.get("with_liaison") or 0),
+        "villages_with_commissioner": int(v.get("with_commissioner") or 0),
+        "composites": len(composites),
+        "composites_with_secretary": sum(1 for c in composites.values() if c["secretaries"]),
+        "gaps": gaps,
+    }
+
+
+def _gap(kind: Gap, unit: dict | None, person: dict | None = None, count: int | None = None) -> dict:
+    return {"kind": kind, "unit": unit, "person": person, "count": count}
+
+
+# -- appointment check ------------------------------------------------------------------------------
+class Blocker(str, Enum):
+    NO_LIAISON = "NO_LIAISON"
+    OPINION_MISSING = "OPINION_MISSING"
+    NOTICE_MISSING = "NOTICE_MISSING"
+
+
+class Warning_(str, Enum):
+    OPINION_AGAINST = "OPINION_AGAINST"
+
+
+def appointment_check(runner: Runner, person_id: str, as_of: dt.date,
+                      visible: Iterable[str] | None = None) -> dict | None:
+    """The pre-appointment check for one cadre, in one statement; None if the person is unknown.
+
+    Villages: those the cadre liaises with on the date. An opinion counts if dated on or before the
+    date; the latest one decides. A notice counts if its posting began on or before the date. With
+    `visible` (a township principal) only those villages are checked, and `scoped` says so.
+    """
+    rows = runner.read(Q.APPOINTMENT_CHECK, {"person": person_id, "as_of": as_of})
+    if not rows:
+        return None
+    allowed = None if visible is None else set(visible)
+    villages, blockers, warnings = [], [], []
+    for r in rows:
+        unit = r["unit"]
+        if unit is None or (allowed is not None and unit["id"] not in allowed):
+            continue
+        opinions = sorted(r["opinions"] or [], key=lambda o: (o["date"], o["id"]))
+        notices = sorted(r["notices"] or [], key=lambda n: (n["from"], n["id"]))
+        opinion = opinions[-1] if opinions else None
+        notice = notices[-1] if notices else None
+        villages.append({"unit": unit, "from": r["from"], "to": r["to"], "opinion": opinion, "opinions": opinions,
+                         "notice": notice, "notices": notices})
+        if opinion is None:
+            blockers.append({"kind": Blocker.OPINION_MISSING, "unit": unit})
+        elif opinion["conclusion"] == Conclusion.AGAINST.value:
+            warnings.append({"kind": Warning_.OPINION_AGAINST, "unit": unit, "opinion": opinion})
+        if notice is None:
+            blockers.append({"kind": Blocker.NOTICE_MISSING, "unit": unit})
+    if not villages:
+        blockers.insert(0, {"kind": Blocker.NO_LIAISON, "unit": None})
+    return {
+        "person": rows[0]["person"],
+        "as_of": as_of,
+        "villages": villages,
+        "blockers": blockers,
+        "warnings": warnings,
+        "verdict": "BLOCKED" if blockers else "READY",
+        "scoped": allowed is not None,
+    }

@@ -1,0 +1,158 @@
+"""The GraphQL schema: the read side's `Query` (here) composed with the write side's `Mutation`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from redengine.api import inputs, pagination, read
+from redengine.api.context import Context
+from redengine.api.limits import extensions
+from redengine.api.loaders import loader, may_see, visible
+from redengine.api.pagination import Connection
+from redengine.api.types.appointment import AppointmentCheck
+from redengine.api.types.common import Role, UnitKind, WeakStatus, kinds, rel_of
+from redengine.api.types.coverage import Coverage
+from redengine.api.types.organisation import Organisation
+from redengine.api.types.person import Person
+from redengine.api.types.weak import WeakCase
+
+AS_OF = "The date the answer holds on (YYYY-MM-DD); today when not given."
+SCOPE = ("A unit whose subtree (itself and the units under it) to search; the whole district when not given. "
+         "A township token only ever sees its own township.")
+FIRST = f"Page size: {pagination.DEFAULT_PAGE} when not given, at most {pagination.MAX_PAGE}."
+AFTER = "Cursor of the item to start after (`pageInfo.endCursor` of the previous page)."
+
+AsOf = Annotated[dt.date | None, strawberry.argument(description=AS_OF)]
+Scope = Annotated[strawberry.ID | None, strawberry.argument(description=SCOPE)]
+First = Annotated[int | None, strawberry.argument(description=FIRST)]
+After = Annotated[str | None, strawberry.argument(description=AFTER)]
+
+
+async def _scope(ctx: Context, requested: str | None, as_of: dt.date) -> str | None:
+    seen = await visible(ctx, as_of)
+    return read.effective_scope(ctx.runner, ctx.principal.scope, seen, requested, as_of)
+
+
+async def _person_visible(ctx: Context, person_id: str, as_of: dt.date) -> bool:
+    seen = await visible(ctx, as_of)
+    if seen is None:
+        return True
+    links = await loader(ctx, "person_links", as_of).load(person_id)
+    return any(r["unit"]["id"] in seen for r in links)
+
+
+@strawberry.type(description="The organisation department's questions: hierarchy, people, coverage, weak organisations, appointment checks.")
+class Query:
+    @strawberry.field(description="One unit by its code; null if unknown or outside your scope.")
+    async def organisation(self, info: Info[Context, None], id: strawberry.ID,
+                           as_of: AsOf = None) -> Organisation | None:
+        d = inputs.as_of(as_of)
+        row = await loader(info.context, "unit", d).load(str(id))
+        if row is None or not await may_see(info.context, row["id"], d):
+            return None
+        return Organisation.from_row(row, d)
+
+    @strawberry.field(description="Units existing on the date, by code; filter by kind, scope and a substring of the name.")
+    async def organisations(
+        self, info: Info[Context, None],
+        kind: Annotated[list[UnitKind] | None, strawberry.argument(description="Only these kinds (e.g. [VILLAGE, COMMUNITY]).")] = None,
+        scope: Scope = None,
+        name_contains: Annotated[str | None, strawberry.argument(description="A substring of the name (Chinese), e.g. 张河.")] = None,
+        as_of: AsOf = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Organisation]:
+        p, d = pagination.page(first, after), inputs.as_of(as_of)
+        s = await _scope(info.context, scope, d)
+        rows, total = read.list_units(info.context.runner, scope=s, kinds=kinds(kind), name=name_contains, as_of=d, page=p)
+        return pagination.connection(rows, p, total, lambda r: Organisation.from_row(r, d))
+
+    @strawberry.field(description="One person by id; null if unknown or not linked to your township.")
+    async def person(self, info: Info[Context, None], id: strawberry.ID,
+                     as_of: AsOf = None) -> Person | None:
+        d = inputs.as_of(as_of)
+        row = await loader(info.context, "person", d).load(str(id))
+        if row is None or not await _person_visible(info.context, row["id"], d):
+            return None
+        return Person.from_row(row, d)
+
+    @strawberry.field(description="People holding a role on the date (any link when no role), in units of the scope, by id.")
+    async def people(
+        self, info: Info[Context, None],
+        role: Annotated[Role | None, strawberry.argument(description="Only people holding this role.")] = None,
+        scope: Scope = None,
+        as_of: AsOf = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Person]:
+        p, d = pagination.page(first, after), inputs.as_of(as_of)
+        s = await _scope(info.context, scope, d)
+        rels = [rel_of(role)] if role else None
+        rows, total = read.list_people(info.context.runner, scope=s, rels=rels, as_of=d, page=p)
+        return pagination.connection(rows, p, total, lambda r: Person.from_row(r, d))
+
+    @strawberry.field(description=(
+        "Full-coverage counts and gaps for the district (or the whole graph when no scope) or one township. "
+        "Null if the scope is unknown or outside yours."))
+    async def coverage(self, info: Info[Context, None],
+                       scope: Annotated[strawberry.ID | None, strawberry.argument(description="The district or a township.")] = None,
+                       as_of: AsOf = None) -> Coverage | None:
+        d = inputs.as_of(as_of)
+        s = await _scope(info.context, scope, d)
+        if s == read.NOTHING:
+            return None
+        unit = None
+        if s is not None:
+            unit = await loader(info.context, "unit", d).load(s)
+            if unit is None:
+                return None
+        return Coverage.from_result(read.coverage(info.context.runner, unit, d))
+
+    @strawberry.field(description="Weak-organisation cases (软弱涣散) flagged on or before the date, newest first, with their context.")
+    async def weak_organisations(
+        self, info: Info[Context, None],
+        scope: Scope = None,
+        status: Annotated[WeakStatus | None, strawberry.argument(description="Only cases with this status on the date.")] = None,
+        as_of: AsOf = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[WeakCase]:
+        p, d = pagination.page(first, after), inputs.as_of(as_of)
+        s = await _scope(info.context, scope, d)
+        rows, total = read.list_weak_cases(info.context.runner, scope=s, status=status.value if status else None,
+                                           as_of=d, page=p)
+        return pagination.connection(rows, p, total, lambda r: WeakCase.from_row(r["case"], r["status"], r["unit"], d))
+
+    @strawberry.field(description=(
+        "The pre-appointment check for a cadre: opinions and notices in every village they liaise with, "
+        "blockers, warnings and the verdict. Null if the person is unknown or not linked to your township."))
+    async def appointment_check(self, info: Info[Context, None], person_id: strawberry.ID,
+                                as_of: AsOf = None) -> AppointmentCheck | None:
+        d = inputs.as_of(as_of)
+        seen = await visible(info.context, d)
+        if seen is not None and not await _person_visible(info.context, str(person_id), d):
+            return None
+        result = read.appointment_check(info.context.runner, str(person_id), d, seen)
+        return AppointmentCheck.from_result(result) if result else None
+
+
+def _mutation() -> type | None:
+    try:
+        from redengine.api.mutations import Mutation
+    except ModuleNotFoundError as e:  # TODO(api part B): drop this guard once api/mutations.py is in git
+        if e.name != "redengine.api.mutations":
+            raise
+        return None
+    return Mutation
+
+
+def build_schema() -> strawberry.Schema:
+    """The whole API: Query, the write side's Mutation (when present), limits and error masking."""
+    return strawberry.Schema(query=Query, mutation=_mutation(), extensions=extensions())
+
+
+schema = build_schema()
