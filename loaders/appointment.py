@@ -25,7 +25,7 @@ def _record_id(r: AppointmentRow) -> str:
 def plan_appointments(ctx: Ctx, rows: list[AppointmentRow]) -> Plan:
     p, src = ctx.problems, ctx.source
     units = Units(ctx)
-    people = {r["id"] for r in ctx.runner.read(queries.ALL_PEOPLE)}
+    people = {r["id"] for r in ctx.runner.read(queries.PEOPLE_BY_ID, {"ids": sorted({r.person_id for r in rows})})}
     by_id: dict[str, AppointmentRow] = {}
     for r in rows:
         rid = _record_id(r)

@@ -24,6 +24,8 @@ ALL_PEOPLE = read(
     """,
 )
 
+PEOPLE_BY_ID = read("loaders.people_by_id", "MATCH (p:Person) WHERE p.id IN $ids RETURN p.id AS id")
+
 #: every person → unit link of the given types, ended ones too: {person, rel, unit, from, to}
 PERSON_LINK_HISTORY = read(
     "loaders.person_link_history",

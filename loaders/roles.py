@@ -33,7 +33,7 @@ def _holds(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
 def plan_roles(ctx: Ctx, rows: list[LinkRow]) -> Plan:
     p, day = ctx.problems, ctx.as_of
     units = Units(ctx)
-    people = {r["id"] for r in ctx.runner.read(queries.ALL_PEOPLE)}
+    people = {r["id"] for r in ctx.runner.read(queries.PEOPLE_BY_ID, {"ids": sorted({r.person_id for r in rows})})}
     by_key: dict[Key, list[LinkRow]] = defaultdict(list)
     for r in rows:
         spec = ROLES[r.role]

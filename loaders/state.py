@@ -29,15 +29,17 @@ class UnitNow:
 class Units:
     """Every unit (ended ones too), the formal parent of each on the date, and the scope's subtree."""
 
-    def __init__(self, ctx: Ctx):
+    def __init__(self, ctx: Ctx, parents: bool = False):
+        """`parents`: also read every unit's parent (always done when the roster is scoped)."""
         self.as_of = ctx.as_of
         self.all = {r["id"]: UnitNow(r["id"], r["name"], UnitKind(r["kind"]), r["kind_label"], r["from"], r["to"])
                     for r in ctx.runner.read(queries.ALL_UNITS)}
         self.parent: dict[str, str] = {}
         self.parent_from: dict[str, dt.date] = {}
-        for r in ctx.runner.read(links.AS_OF["PART_OF"], {"as_of": ctx.as_of}):
-            self.parent[r["src"]] = r["dst"]
-            self.parent_from[r["src"]] = r["from"]
+        if parents or ctx.scope is not None:
+            for r in ctx.runner.read(links.AS_OF["PART_OF"], {"as_of": ctx.as_of}):
+                self.parent[r["src"]] = r["dst"]
+                self.parent_from[r["src"]] = r["from"]
         self.scope = ctx.scope
         self.in_scope: set[str] | None = None  # None: the whole district
         if ctx.scope is not None:

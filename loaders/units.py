@@ -15,7 +15,7 @@ from redengine.schema.model import COORDINATED_KINDS, PARENT_KINDS, PERSON_LINKS
 
 def plan_units(ctx: Ctx, rows: list[UnitRow]) -> Plan:
     p, day = ctx.problems, ctx.as_of
-    units = Units(ctx)
+    units = Units(ctx, parents=True)
     by_id: dict[str, UnitRow] = {}
     for r in rows:
         if r.id in by_id:
