@@ -44,6 +44,10 @@ class RowCells:
     def warn(self, reason: Reason, field: str | None, message: str) -> None:
         self.problems.warn(reason, message, self.row, self._column(field) if field else None)
 
+    def is_number(self, field: str) -> bool:
+        """The cell holds a number (from Excel), not text."""
+        return isinstance(self._raw(field), (int, float)) and not isinstance(self._raw(field), bool)
+
     def text(self, field: str, required: bool = False) -> str | None:
         v = self._raw(field)
         if v is None:

@@ -100,7 +100,9 @@ def person_row(c: RowCells) -> PersonRow | None:
     pid, name = c.text("id", True), c.text("name", True)
     id_number, phone = c.text("id_number"), c.text("phone")
     # Sensitive values are never echoed in messages.
-    if id_number is not None and not _ID_NUMBER.match(id_number):
+    if c.is_number("id_number"):  # Excel keeps 15 significant digits: the last ones are already lost
+        c.fail(Reason.BAD_VALUE, "id_number", "stored as a number, which loses digits; format the column as text")
+    elif id_number is not None and not _ID_NUMBER.match(id_number):
         c.fail(Reason.BAD_VALUE, "id_number", "not a valid ID-card number (18 characters, or 15 digits)")
     if phone is not None:
         phone = phone.replace(" ", "")

@@ -108,3 +108,15 @@ def test_unsupported_or_missing_file(tmp_path):
         with pytest.raises(ValidationError) as e:
             read_roster(tmp_path / name)
         assert e.value.problems[0].reason.name == "UNREADABLE"
+
+
+def test_id_number_stored_as_an_excel_number_is_refused(runner, tmp_path):
+    from rosters import PEOPLE as HEAD
+
+    load_file(runner, district(tmp_path), as_of=D(2017, 5, 1))
+    f = xlsx_file(tmp_path / "p.xlsx", HEAD, [["P1", "王芳", "B1", None, 420116198001010011, 13800000001]])
+    with pytest.raises(ValidationError) as e:
+        load_file(runner, f, as_of=D(2017, 5, 1))
+    [p] = e.value.problems
+    assert (p.row, p.column) == (2, "身份证号") and "format the column as text" in p.message
+    assert "42011619800101" not in str(p)
