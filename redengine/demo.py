@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from redengine.dates import parse_date
-from redengine.demo_district import DEFAULT_AS_OF, HEADERS, KINDS, build_district
+from redengine.demo_district import DEFAULT_AS_OF, HEADERS, KINDS, build_district, check_options
 from redengine.graph import queries
 from redengine.graph.statements import read
 from redengine.types import Runner
@@ -148,15 +148,26 @@ def demo_command(seed: int, scale: float, out: Path | None, as_of: dt.date | Non
     from redengine.config import Settings
     from redengine.graph.engine import connect
 
+    try:
+        check_options(scale, as_of or DEFAULT_AS_OF)
+    except ValueError as e:
+        raise click.UsageError(str(e).replace("as_of", "--as-of")) from e
     settings = Settings.from_env()
     with connect(settings) as runner:
-        if fresh:
+        if fresh:  # drop everything, then load on an empty graph
             runner.delete_graph()
         started = time.perf_counter()
-        load_demo(runner, seed=seed, scale=scale, out_dir=out, as_of=as_of, progress=True)
+        reports = load_demo(runner, seed=seed, scale=scale, out_dir=out, as_of=as_of, progress=True)
         took = time.perf_counter() - started
         counts = graph_counts(runner)
-    click.echo(f"demo district (seed {seed}, scale {scale:g}) loaded on {settings.engine} in {took:.1f}s"
+    changes = sum(n for r in reports for n in r.counts.values())
+    what = f"loaded ({changes:,} changes)" if changes else "already loaded (nothing changed)"
+    click.echo(f"demo district (seed {seed}, scale {scale:g}) {what} on {settings.engine} in {took:.1f}s"
                + (f"; rosters in {out}" if out else ""))
+    warnings = [f"{w.file} row {w.row}: {w.message}" for r in reports for w in r.warnings]
+    for line in warnings[:5]:
+        click.echo(f"warning (deliberate gaps are part of the demo): {line}")
+    if len(warnings) > 5:
+        click.echo(f"... and {len(warnings) - 5} more warnings")
     for title, group in (("units", counts["units"]), ("nodes", counts["nodes"]), ("links", counts["links"])):
         click.echo(f"{title}: " + ", ".join(f"{k} {v:,}" for k, v in sorted(group.items())))

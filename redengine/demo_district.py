@@ -65,16 +65,21 @@ def _width(minimum: int, upper_bound: float) -> int:
     return max(minimum, len(str(int(upper_bound))))
 
 
+def check_options(scale: float, as_of: dt.date) -> None:
+    """Raise ValueError naming the argument if the district cannot be built with these."""
+    if not scale > 0:
+        raise ValueError(f"scale must be positive, got {scale!r}")
+    if (as_of - LAUNCH).days < MIN_SPAN_DAYS:
+        raise ValueError(
+            f"as_of must be on or after {LAUNCH + dt.timedelta(days=MIN_SPAN_DAYS)} "
+            f"({MIN_SPAN_DAYS} days after the programme launch {LAUNCH}), got {as_of}"
+        )
+
+
 class _Builder:
     def __init__(self, seed: int, scale: float, as_of: dt.date):
-        if not scale > 0:
-            raise ValueError(f"scale must be positive, got {scale!r}")
+        check_options(scale, as_of)
         span = (as_of - LAUNCH).days
-        if span < MIN_SPAN_DAYS:
-            raise ValueError(
-                f"as_of must be on or after {LAUNCH + dt.timedelta(days=MIN_SPAN_DAYS)} "
-                f"({MIN_SPAN_DAYS} days after the programme launch {LAUNCH}), got {as_of}"
-            )
         self.rng = random.Random(seed)
         self.scale = scale
         self.replicas = max(1, math.ceil(scale))

@@ -296,3 +296,78 @@ def test_as_of_moves_the_timeline_and_rejects_a_date_before_the_programme(tmp_pa
         generate_rosters(tmp_path / "early", as_of=dt.date(2017, 6, 1))
     with pytest.raises(ValueError, match="scale"):
         generate_rosters(tmp_path / "zero", scale=0)
+
+
+# -- loaded through the roster loader ----------------------------------------------------------
+from redengine import cli  # noqa: E402
+from redengine.demo import load_demo, load_demo_if_empty  # noqa: E402
+from redengine.graph import queries  # noqa: E402
+from redengine.graph.links import AS_OF  # noqa: E402
+
+ROLE_RELS = {"联系村": "LIAISES_WITH", "联系街乡": "CONTACTS_TOWNSHIP", "党建专员": "COMMISSIONER_OF",
+             "书记": "SECRETARY_OF", "班子成员": "COMMITTEE_MEMBER_OF"}
+
+
+def expected_counts(d: District) -> tuple[dict[str, int], dict[str, int]]:
+    """Node and link counts worked out from the roster files alone."""
+    people = d.rows["people"]
+    opinions = sum(r["类型"] == "书面意见" for r in d.rows["appointment"])
+    notices = sum(r["类型"] == "任前公示" for r in d.rows["appointment"])
+    personal = sum(bool(p["身份证号"] or p["手机"]) for p in people)
+    nodes = {"Unit": len(d.rows["units"]), "Person": len(people), "PersonalData": personal,
+             "WeakCase": len(d.rows["weak"]), "Opinion": opinions, "Notice": notices}
+    links = {rel: sum(r["关系"] == role for r in d.rows["links"]) for role, rel in ROLE_RELS.items()}
+    links |= {"PART_OF": sum(bool(r["上级编码"]) for r in d.rows["units"]),
+              "COORDINATED_BY": sum(bool(r["综合党委编码"]) for r in d.rows["units"]),
+              "WORKS_AT": sum(bool(p["工作单位编码"]) for p in people), "HAS_PERSONAL_DATA": personal,
+              "CONCERNS": len(d.rows["weak"]), "ABOUT": opinions + notices, "GIVEN_BY": opinions, "POSTED_IN": notices}
+    return nodes, links
+
+
+def holding_on(d: District, role: str, day: str) -> int:
+    return sum(r["关系"] == role and r["开始日期"] <= day and (not r["结束日期"] or day < r["结束日期"])
+               for r in d.rows["links"])
+
+
+def test_loaded_demo_matches_its_rosters(runner, tmp_path):
+    load_demo(runner, out_dir=tmp_path)
+    d = District({k: next(tmp_path.glob(f"{k}.*")) for k in ROSTER_HEADERS})
+    nodes, links = expected_counts(d)
+    got_nodes = {r["label"]: r["n"] for r in runner.read(queries.COUNT_NODES_BY_LABEL)}
+    got_links = {r["type"]: r["n"] for r in runner.read(queries.COUNT_RELS_BY_TYPE)}
+    assert {k: got_nodes.get(k, 0) for k in nodes} == nodes
+    assert got_links == links
+    for day in ("2017-06-30", "2018-06-30", "2019-04-28"):  # ended links are history, not current
+        for role, rel in ROLE_RELS.items():
+            assert len(runner.read(AS_OF[rel], {"as_of": day})) == holding_on(d, role, day), (day, role)
+
+
+def test_loading_the_same_demo_again_changes_nothing(runner):
+    load_demo(runner, scale=0.1)
+    before = runner.read(queries.COUNT_RELS_BY_TYPE)
+    again = load_demo(runner, scale=0.1)
+    assert [r.counts for r in again if r.changed] == []
+    assert runner.read(queries.COUNT_RELS_BY_TYPE) == before
+
+
+def test_load_if_empty_only_loads_an_empty_graph(runner):
+    assert load_demo_if_empty(runner, scale=0.1) is True
+    units = runner.read(queries.COUNT_NODES_BY_LABEL)
+    assert load_demo_if_empty(runner, scale=0.5, seed=1) is False
+    assert runner.read(queries.COUNT_NODES_BY_LABEL) == units
+
+
+def test_demo_command(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("REDENGINE_DATA_DIR", str(tmp_path / "data"))
+    assert cli.main(["demo", "--scale", "0.1", "--out", str(tmp_path / "rosters")]) == 0
+    out = capsys.readouterr().out
+    d = District({k: next((tmp_path / "rosters").glob(f"{k}.*")) for k in ROSTER_HEADERS})
+    villages = len(d.of_kind("村"))
+    assert "changes) on falkordb" in out and f"village {villages:,}" in out
+    assert cli.main(["demo", "--scale", "0.1"]) == 0
+    assert "already loaded (nothing changed)" in capsys.readouterr().out
+    assert cli.main(["demo", "--scale", "0.1", "--seed", "5", "--fresh"]) == 0  # a different district, cleanly
+    assert f"Unit {len(District(generate_rosters(tmp_path / 's5', seed=5, scale=0.1)).rows['units']):,}" in capsys.readouterr().out
+    assert cli.main(["demo", "--as-of", "2017-05-01"]) == 2
+    assert "--as-of must be on or after 2017-10-25" in capsys.readouterr().err
