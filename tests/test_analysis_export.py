@@ -17,6 +17,8 @@ from redengine.api import audit
 from redengine.api.context import Principal, RoleName
 from redengine.errors import ConfigError, NotFound
 from redengine.graph import links, records
+from redengine.graph.statements import read
+from redengine.schema.model import DATED_LINKS
 
 D = dt.date
 NAMES = {"P1": "王芳", "P2": "李强", "P3": "赵敏", "P4": "陈刚", "P5": "刘洋"}
@@ -211,3 +213,49 @@ def test_json_export_is_plain_node_link(runner, tmp_path):
     data = json.loads(p.read_text(encoding="utf-8"))
     back = nx.node_link_graph(data, edges="edges")
     assert (back.number_of_nodes(), back.number_of_edges()) == (13, 16)
+
+
+# -- the demo district: counts taken by independent Cypher on the engine ----------------------
+
+COUNT_UNITS = read("test.analysis.count_units", "MATCH (u:Unit) RETURN count(u) AS n")
+COUNT_PEOPLE = read("test.analysis.count_people", "MATCH (p:Person) RETURN count(p) AS n")
+COUNT_LINKS = read("test.analysis.count_links", """
+    MATCH (a)-[l]->(b:Unit)
+    WHERE type(l) IN $types AND (a:Unit OR a:Person)
+    RETURN type(l) AS kind, count(l) AS n
+    """)
+COUNT_UNITS_ON = read("test.analysis.count_units_on", """
+    MATCH (u:Unit) WHERE u.from <= date($day) AND (u.to IS NULL OR u.to > date($day)) RETURN count(u) AS n
+    """)
+COUNT_PEOPLE_ON = read("test.analysis.count_people_on", """
+    MATCH (p:Person) WHERE p.from IS NULL OR p.from <= date($day) RETURN count(p) AS n
+    """)
+COUNT_LINKS_ON = read("test.analysis.count_links_on", """
+    MATCH (a)-[l]->(b:Unit)
+    WHERE type(l) IN $types AND l.from <= date($day) AND (l.to IS NULL OR l.to > date($day))
+      AND b.from <= date($day) AND (b.to IS NULL OR b.to > date($day))
+      AND ((a:Unit AND a.from <= date($day) AND (a.to IS NULL OR a.to > date($day)))
+           OR (a:Person AND (a.from IS NULL OR a.from <= date($day))))
+    RETURN type(l) AS kind, count(l) AS n
+    """)
+
+
+@pytest.mark.slow
+def test_demo_export_counts_equal_cypher_counts(runner):
+    from redengine.demo import load_demo
+
+    load_demo(runner, scale=1)
+    types = {"types": list(DATED_LINKS)}
+    one = lambda st, p=None: runner.read(st, p)[0]["n"]  # noqa: E731
+    by_kind = lambda st, p: {r["kind"]: r["n"] for r in runner.read(st, p) if r["n"]}  # noqa: E731
+
+    g = to_networkx(runner)
+    assert g.number_of_nodes() == one(COUNT_UNITS) + one(COUNT_PEOPLE) > 3000
+    assert kinds(g) == by_kind(COUNT_LINKS, types)
+    assert g.number_of_edges() == sum(by_kind(COUNT_LINKS, types).values())
+
+    day = {"day": "2018-06-30"}
+    snap = to_networkx(runner, as_of=day["day"])
+    assert snap.number_of_nodes() == one(COUNT_UNITS_ON, day) + one(COUNT_PEOPLE_ON, day)
+    assert kinds(snap) == by_kind(COUNT_LINKS_ON, {**types, **day})
+    assert snap.number_of_edges() < g.number_of_edges() or snap.number_of_nodes() < g.number_of_nodes()
