@@ -16,11 +16,7 @@ from redengine.loaders.problems import Problems, Reason
 class Column:
     field: str
     zh: str
-    required: bool = False
-
-    @property
-    def alias(self) -> str:
-        return self.field
+    required: bool = False  # `field` is also the English alias of the header
 
 
 @dataclass(frozen=True)
@@ -68,7 +64,7 @@ def norm(header: str) -> str:
     return _NOISE.sub("", header).lower()
 
 
-_KNOWN = {norm(t) for k in KINDS.values() for c in k.columns for t in (c.zh, c.alias)}
+_KNOWN = {norm(t) for k in KINDS.values() for c in k.columns for t in (c.zh, c.field)}
 
 
 def is_known_header(text: str) -> bool:
@@ -76,7 +72,7 @@ def is_known_header(text: str) -> bool:
 
 
 def _names(col: Column) -> set[str]:
-    return {norm(col.zh), norm(col.alias)}
+    return {norm(col.zh), norm(col.field)}
 
 
 def detect(headers: list[str], problems: Problems) -> Kind | None:
@@ -108,10 +104,10 @@ def map_columns(kind: Kind, headers: list[str], problems: Problems) -> dict[str,
         if col is None:
             problems.warn(Reason.EXTRA_COLUMN, f"column {h!r} is not part of a {kind.name} roster; ignored", column=h)
         elif col.field in index:
-            problems.error(Reason.DUPLICATE_COLUMN, f"{col.zh} ({col.alias}) appears twice", column=h)
+            problems.error(Reason.DUPLICATE_COLUMN, f"{col.zh} ({col.field}) appears twice", column=h)
         else:
             index[col.field] = i
     for c in kind.required:
         if c.field not in index:
-            problems.error(Reason.MISSING_COLUMN, f"required column {c.zh} ({c.alias}) is missing")
+            problems.error(Reason.MISSING_COLUMN, f"required column {c.zh} ({c.field}) is missing")
     return None if problems.errors else index

@@ -30,7 +30,6 @@ class Reason(str, Enum):
     UNKNOWN_REF = "refers to nothing known"
     WRONG_KIND = "refers to the wrong kind of unit"
     OUT_OF_SCOPE = "outside the scope"
-    CYCLE = "parent chain loops"
     CONFLICT = "contradicts the graph"
     CONVENTION = "breaks a convention"
 
@@ -54,8 +53,8 @@ class Problem:
             where += f" row {self.row}"
         if self.column:
             where += f" [{self.column}]"
-        kind = "warning" if self.warning else self.reason.value
-        return f"{where.strip()}: {kind}: {self.message}" if where.strip() else f"{kind}: {self.message}"
+        where = where.strip()
+        return f"{where}: {self.reason.value}: {self.message}" if where else f"{self.reason.value}: {self.message}"
 
 
 @dataclass

@@ -55,14 +55,14 @@ class SyncReport:
         return any(self.counts.values())
 
 
-def read_roster(path: Path | str) -> tuple[Table, str]:
-    """The table in `path` and the file's sha256; a ValidationError if it cannot be read."""
+def read_roster(path: Path | str) -> Table:
+    """The table in `path`; a ValidationError if it cannot be read."""
     path = Path(path)
     problems = Problems(path.name)
     table = read_table(path, problems, is_known_header)
     problems.raise_if_errors()
     assert table is not None
-    return table, hashlib.sha256(path.read_bytes()).hexdigest()
+    return table
 
 
 def kind_of(table: Table, kind: str | None = None) -> str:
@@ -80,12 +80,11 @@ def kind_of(table: Table, kind: str | None = None) -> str:
 
 def load_file(runner: Runner, path: Path | str, **options) -> SyncReport:
     """Load the roster in `path`; options as for `load_table`."""
-    table, sha = read_roster(path)
-    return load_table(runner, table, sha256=sha, **options)
+    return load_table(runner, read_roster(path), **options)
 
 
 def load_table(runner: Runner, table: Table, *, kind: str | None = None, as_of: dt.date | None = None,
-               scope: str | None = None, dry_run: bool = False, who: str = "cli", sha256: str | None = None) -> SyncReport:
+               scope: str | None = None, dry_run: bool = False, who: str = "cli") -> SyncReport:
     """Check `table` completely, then bring the graph in line with it as of `as_of` (default today)."""
     name = kind_of(table, kind)
     spec = KINDS[name]
@@ -101,7 +100,7 @@ def load_table(runner: Runner, table: Table, *, kind: str | None = None, as_of: 
     problems.raise_if_errors()
 
     day = as_of or today()
-    sha256 = sha256 or hashlib.sha256(json.dumps([table.headers, table.rows], default=str).encode()).hexdigest()
+    sha256 = table.sha256 or hashlib.sha256(json.dumps([table.headers, table.rows], default=str).encode()).hexdigest()
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     sync_id = f"sync:{name}:{stamp}:{sha256[:8]}"
     plan = PLANNERS[name](Ctx(runner, day, scope, sync_id, problems), rows)
@@ -125,15 +124,12 @@ def load_rosters(runner: Runner, paths: Iterable[Path | str], *, kind: str | Non
     completely and written on its own, so a file that fails leaves the ones before it loaded
     (`on_report` has seen them). Options as for `load_table`.
     """
-    tables = []
-    for path in paths:
-        table, sha = read_roster(path)
-        tables.append((ORDER.index(kind_of(table, kind)), table, sha))
+    tables = [read_roster(path) for path in paths]
     reports = []
-    for _, table, sha in sorted(tables, key=lambda t: t[0]):
+    for table in sorted(tables, key=lambda t: ORDER.index(kind_of(t, kind))):
         if progress:
             click.echo(f"loading {table.name} ({len(table.rows):,} rows) ...", err=True)
-        report = load_table(runner, table, kind=kind, sha256=sha, **options)
+        report = load_table(runner, table, kind=kind, **options)
         reports.append(report)
         if on_report is not None:
             on_report(report)

@@ -7,7 +7,9 @@ turns them into values. Row numbers are the ones the user sees in the spreadshee
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
+import hashlib
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ class Table:
     name: str                          # the file name, for messages
     headers: list[str]
     rows: list[tuple[int, list[object]]]  # (row number, cells), blank rows left out
+    sha256: str | None = None              # of the file's bytes; None for a table built in memory
 
     @classmethod
     def of(cls, name: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> "Table":
@@ -36,26 +39,30 @@ class Table:
 def read_table(path: Path | str, problems: Problems, is_header: Callable[[str], bool]) -> Table | None:
     """Read the first sheet of `path`; the header row is the first of the top rows with a known header."""
     path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt"):
+        problems.error(Reason.UNREADABLE, f"unsupported file type {path.suffix!r}: use .xlsx or .csv")
+        return None
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            raw = _xlsx_rows(path)
-        elif path.suffix.lower() in (".csv", ".txt"):
-            raw = _csv_rows(path, problems)
-        else:
-            problems.error(Reason.UNREADABLE, f"unsupported file type {path.suffix!r}: use .xlsx or .csv")
-            return None
+        data = path.read_bytes()
     except FileNotFoundError:
         problems.error(Reason.UNREADABLE, f"no such file: {path}")
         return None
     except OSError as e:
         problems.error(Reason.UNREADABLE, f"cannot read {path}: {e.strerror or e}")
         return None
-    except Exception as e:  # openpyxl raises many kinds (zip, xml) for a damaged workbook
-        problems.error(Reason.UNREADABLE, f"not a readable workbook: {type(e).__name__}: {e}")
-        return None
+    if suffix in (".csv", ".txt"):
+        raw = _csv_rows(data, problems)
+    else:
+        try:
+            raw = _xlsx_rows(data)
+        except Exception as e:  # openpyxl raises many kinds (zip, xml) for a damaged workbook
+            problems.error(Reason.UNREADABLE, f"not a readable workbook: {type(e).__name__}: {e}")
+            return None
     if raw is None:
         return None
-    return table_from_rows(path.name, raw, problems, is_header)
+    table = table_from_rows(path.name, raw, problems, is_header)
+    return None if table is None else dataclasses.replace(table, sha256=hashlib.sha256(data).hexdigest())
 
 
 def table_from_rows(name: str, raw: Sequence[Sequence[object]], problems: Problems,
@@ -76,10 +83,10 @@ def table_from_rows(name: str, raw: Sequence[Sequence[object]], problems: Proble
     return None
 
 
-def _xlsx_rows(path: Path) -> list[list[object]]:
+def _xlsx_rows(data: bytes) -> list[list[object]]:
     import openpyxl
 
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         ws = wb.worksheets[0]
         return [list(r) for r in ws.iter_rows(values_only=True)]
@@ -87,8 +94,7 @@ def _xlsx_rows(path: Path) -> list[list[object]]:
         wb.close()
 
 
-def _csv_rows(path: Path, problems: Problems) -> list[list[object]] | None:
-    data = path.read_bytes()
+def _csv_rows(data: bytes, problems: Problems) -> list[list[object]] | None:
     for enc in ENCODINGS:
         try:
             text = data.decode(enc)

@@ -17,7 +17,7 @@ D = dt.date
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
 def test_csv_encodings_read_the_same_chinese(tmp_path, encoding):
     f = csv_file(tmp_path / "u.csv", UNITS, [["D", "黄陂区", "区"], ["T1", "蔡家榨街道", "街道", "D"]], encoding)
-    table, _ = read_roster(f)
+    table = read_roster(f)
     assert table.headers == UNITS
     assert [cells[:4] for _, cells in table.rows] == [["D", "黄陂区", "区", None], ["T1", "蔡家榨街道", "街道", "D"]]
 
@@ -56,12 +56,12 @@ def test_aliases_any_order_starred_headers_and_extra_columns(runner, tmp_path):
     (["unit_id", "flagged_on", "status"], "weak"), (["人员编码", "单位编码", "类型", "日期", "结论"], "appointment"),
 ])
 def test_kind_is_told_by_headers(tmp_path, header, kind):
-    table, _ = read_roster(csv_file(tmp_path / "x.csv", header, []))
+    table = read_roster(csv_file(tmp_path / "x.csv", header, []))
     assert kind_of(table) == kind
 
 
 def test_unknown_headers_say_the_closest_kind_and_what_is_missing(tmp_path):
-    table, _ = read_roster(csv_file(tmp_path / "x.csv", ["人员编码", "关系", "单位编码"], []))
+    table = read_roster(csv_file(tmp_path / "x.csv", ["人员编码", "关系", "单位编码"], []))
     with pytest.raises(ValidationError) as e:
         kind_of(table)
     assert "closest is links" in str(e.value.problems[0]) and "开始日期" in str(e.value.problems[0])

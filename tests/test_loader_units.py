@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 from rosters import LINKS, PEOPLE, UNITS, csv_file, district, graph_state
 
 from redengine.errors import ValidationError
 from redengine.graph import links, records
-from redengine.loaders import load_file
+from redengine.loaders import history, load_file
 
 D = dt.date
 BASE = D(2017, 5, 1)
@@ -31,8 +32,12 @@ def rows_of(path):
 
 
 def test_first_load_builds_the_hierarchy(runner, tmp_path):
-    report = load_file(runner, district(tmp_path), as_of=BASE)
+    report = load_file(runner, district(tmp_path), as_of=BASE, who="组织部")
     assert report.counts == {"units added": 8, "parent links opened": 7, "composite links opened": 2}
+    [sync] = history(runner)
+    assert (sync["id"], sync["status"], sync["by"], sync["as_of"], sync["counts"]) == (
+        report.sync_id, "done", "组织部", BASE, report.counts)
+    assert sync["sha256"] == hashlib.sha256(district(tmp_path).read_bytes()).hexdigest()
     assert set(units_on(runner, BASE)) == {"D", "T1", "C1", "V1", "V2", "T2", "V3", "B1"}
     assert pairs(runner, "PART_OF", BASE) == {("T1", "D"), ("C1", "T1"), ("V1", "T1"), ("V2", "T1"), ("T2", "D"),
                                               ("V3", "T2"), ("B1", "D")}
