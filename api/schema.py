@@ -12,6 +12,7 @@ from redengine.api import inputs, pagination, read
 from redengine.api.context import Context
 from redengine.api.limits import extensions
 from redengine.api.loaders import loader, may_see, visible
+from redengine.api.mutations import Mutation
 from redengine.api.pagination import Connection
 from redengine.api.types.appointment import AppointmentCheck
 from redengine.api.types.common import Role, UnitKind, WeakStatus, kinds, rel_of
@@ -140,19 +141,9 @@ class Query:
         return AppointmentCheck.from_result(result) if result else None
 
 
-def _mutation() -> type | None:
-    try:
-        from redengine.api.mutations import Mutation
-    except ModuleNotFoundError as e:  # TODO(api part B): drop this guard once api/mutations.py is in git
-        if e.name != "redengine.api.mutations":
-            raise
-        return None
-    return Mutation
-
-
 def build_schema() -> strawberry.Schema:
-    """The whole API: Query, the write side's Mutation (when present), limits and error masking."""
-    return strawberry.Schema(query=Query, mutation=_mutation(), extensions=extensions())
+    """The whole API: Query, the write side's Mutation, limits and error masking."""
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions())
 
 
 schema = build_schema()
