@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import socket
+import threading
 import urllib.parse
 
 import click
@@ -33,6 +35,30 @@ def _bind(host: str, port: int) -> socket.socket:
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _raise_stopped(signum, frame):
+    raise _Stopped
+
+
+@contextlib.contextmanager
+def _stop_on_signal():
+    """uvicorn shuts down gracefully on SIGINT/SIGTERM and then re-raises the signal; turn that into a
+    normal return, so the engine is closed (the embedded server flushed and stopped) on the way out."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_stopped)
+    try:
+        yield
+    except (_Stopped, KeyboardInterrupt):
+        click.echo("stopped", err=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _url(host: str, sock: socket.socket) -> str:
@@ -69,14 +95,15 @@ def serve(host: str, port: int, demo: bool) -> None:
             headers = json.dumps({"Authorization": f"Bearer {new.token}"})
             lines = [f"admin token ({new.id}, shown once): {new.token}",
                      f"send it as the header  Authorization: Bearer {new.token}",
-                     f"or open GraphiQL with it filled in: {_url(host, sock)}?{urllib.parse.urlencode({'headers': headers})}"]
+                     f"or open GraphiQL with it filled in: {_url(host, sock)}?{urllib.parse.urlencode({'headers': headers}, quote_via=urllib.parse.quote)}"]
         else:
             lines = ["a token comes from: redengine token create --role admin"]
         click.echo(f"Red Engine Graph API on {settings.engine}: {_url(host, sock)}  (GraphiQL in a browser)")
         for line in lines:
             click.echo(line)
         server = uvicorn.Server(uvicorn.Config(create_app(settings, runner=runner), log_level="info", lifespan="on"))
-        server.run(sockets=[sock])
+        with _stop_on_signal():
+            server.run(sockets=[sock])
         if not server.started:
             raise RedEngineError("the API server did not start; see the log lines above")
 

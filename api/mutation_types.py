@@ -3,35 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 
 import strawberry
 
 from redengine.api.commands import ErrorCode
-from redengine.schema.model import Conclusion, Role, WeakStatus
+from redengine.api.types.common import Conclusion, Role, WeakStatus  # the read side's enums: one name each
 
 UserErrorCode = strawberry.enum(ErrorCode, name="UserErrorCode", description="Why a mutation was refused.")
-
-
-@strawberry.enum(description="A dated link between a person and a unit (schema/model.py ROLES).")
-class LinkRole(Enum):
-    LIAISON = Role.LIAISON.value            # 联系村: cadre ↔ village/community
-    LEADER = Role.LEADER.value              # 联系街乡: standing-committee leader ↔ township
-    COMMISSIONER = Role.COMMISSIONER.value  # 党建专员: graduate commissioner ↔ village/community
-    SECRETARY = Role.SECRETARY.value        # 书记 of any unit
-    MEMBER = Role.MEMBER.value              # 班子成员 of the district or a township committee
-
-
-@strawberry.enum(description="A written opinion's conclusion: 同意 for, 不同意 against.")
-class OpinionConclusion(Enum):
-    FOR = Conclusion.FOR.value
-    AGAINST = Conclusion.AGAINST.value
-
-
-@strawberry.enum(description="A weak-organisation case: 整顿中 rectifying, 已摘帽 lifted.")
-class WeakCaseStatus(Enum):
-    RECTIFYING = WeakStatus.RECTIFYING.value
-    LIFTED = WeakStatus.LIFTED.value
 
 
 @strawberry.type(description="A typed user error: nothing was written.")
@@ -45,7 +23,7 @@ class UserError:
 
 @strawberry.input(description="Start a dated link: the person holds the role in the unit from `from` on.")
 class StartLinkInput:
-    role: LinkRole
+    role: Role
     person_id: strawberry.ID
     unit_id: strawberry.ID
     start: dt.date = strawberry.field(name="from", description="First day the link holds.")
@@ -53,7 +31,7 @@ class StartLinkInput:
 
 @strawberry.input(description="End the person's open link of this role to the unit.")
 class EndLinkInput:
-    role: LinkRole
+    role: Role
     person_id: strawberry.ID
     unit_id: strawberry.ID
     end: dt.date = strawberry.field(name="to", description="First day the link no longer holds.")
@@ -64,7 +42,7 @@ class RecordOpinionInput:
     person_id: strawberry.ID = strawberry.field(description="The cadre being considered.")
     unit_id: strawberry.ID = strawberry.field(description="The village or community giving the opinion.")
     date: dt.date
-    conclusion: OpinionConclusion
+    conclusion: Conclusion
     doc_no: str | None = strawberry.field(default=None, description="Document number (文号).")
 
 
@@ -100,7 +78,7 @@ class LiftWeakCaseInput:
 
 @strawberry.type(description="A dated link as written.")
 class LinkRecord:
-    role: LinkRole
+    role: Role
     person_id: strawberry.ID
     unit_id: strawberry.ID
     start: dt.date = strawberry.field(name="from")
@@ -113,7 +91,7 @@ class OpinionRecord:
     person_id: strawberry.ID
     unit_id: strawberry.ID
     date: dt.date
-    conclusion: OpinionConclusion
+    conclusion: Conclusion
     doc_no: str | None
 
 
@@ -133,7 +111,7 @@ class WeakCaseRecord:
     unit_id: strawberry.ID
     flagged_on: dt.date
     reasons: list[str]
-    status: WeakCaseStatus
+    status: WeakStatus
     lifted_on: dt.date | None
 
 

@@ -11,12 +11,13 @@ from strawberry import Info
 
 from redengine.api import commands as cmd
 from redengine.api.context import Context
+from redengine.api.types.common import Conclusion, Role, WeakStatus
 from redengine.api.mutation_types import (
-    EndLinkInput, LiftWeakCaseInput, LinkPayload, LinkRecord, LinkRole, NoticePayload, NoticeRecord,
-    OpenWeakCaseInput, OpinionConclusion, OpinionPayload, OpinionRecord, RecordNoticeInput, RecordOpinionInput,
-    StartLinkInput, UpdateWeakCaseInput, UserError, WeakCasePayload, WeakCaseRecord, WeakCaseStatus,
+    EndLinkInput, LiftWeakCaseInput, LinkPayload, LinkRecord, NoticePayload, NoticeRecord, OpenWeakCaseInput,
+    OpinionPayload, OpinionRecord, RecordNoticeInput, RecordOpinionInput, StartLinkInput, UpdateWeakCaseInput,
+    UserError, WeakCasePayload, WeakCaseRecord,
 )
-from redengine.schema.model import Conclusion, Role
+from redengine.schema import model
 
 Ctx = Info[Context, None]
 
@@ -32,7 +33,7 @@ def _errors(outcome: cmd.Outcome) -> list[UserError]:
 
 def _link_payload(outcome: cmd.Outcome) -> LinkPayload:
     r = outcome.result
-    link = None if r is None else LinkRecord(role=LinkRole(r["role"].value), person_id=r["person_id"],
+    link = None if r is None else LinkRecord(role=Role(r["role"].value), person_id=r["person_id"],
                                              unit_id=r["unit_id"], start=r["from"], end=r["to"])
     return LinkPayload(ok=r is not None, errors=_errors(outcome), link=link)
 
@@ -40,7 +41,7 @@ def _link_payload(outcome: cmd.Outcome) -> LinkPayload:
 def _weak_payload(outcome: cmd.Outcome) -> WeakCasePayload:
     r = outcome.result
     case = None if r is None else WeakCaseRecord(id=r["id"], unit_id=r["unit_id"], flagged_on=r["flagged_on"],
-                                                 reasons=r["reasons"], status=WeakCaseStatus(r["status"].value),
+                                                 reasons=r["reasons"], status=WeakStatus(r["status"].value),
                                                  lifted_on=r["lifted_on"])
     return WeakCasePayload(ok=r is not None, errors=_errors(outcome), weak_case=case)
 
@@ -49,31 +50,31 @@ def _weak_payload(outcome: cmd.Outcome) -> WeakCasePayload:
 class Mutation:
     @strawberry.mutation(description="Start a dated link (liaison, leader, commissioner, secretary, member).")
     def start_link(self, info: Ctx, input: StartLinkInput) -> LinkPayload:
-        return _link_payload(_run(info, cmd.plan_start_link, Role(input.role.value), input.person_id, input.unit_id,
+        return _link_payload(_run(info, cmd.plan_start_link, model.Role(input.role.value), input.person_id, input.unit_id,
                                   input.start))
 
     @strawberry.mutation(description="End a person's open link of a role to a unit (the link is kept, with its `to`).")
     def end_link(self, info: Ctx, input: EndLinkInput) -> LinkPayload:
-        return _link_payload(_run(info, cmd.plan_end_link, Role(input.role.value), input.person_id, input.unit_id,
+        return _link_payload(_run(info, cmd.plan_end_link, model.Role(input.role.value), input.person_id, input.unit_id,
                                   input.end))
 
     @strawberry.mutation(description="A cadre starts liaising with a village or community (联系村).")
     def start_liaison(self, info: Ctx, person_id: strawberry.ID, unit_id: strawberry.ID,
                       start: Annotated[dt.date, strawberry.argument(name="from")]) -> LinkPayload:
-        return _link_payload(_run(info, cmd.plan_start_link, Role.LIAISON, person_id, unit_id, start))
+        return _link_payload(_run(info, cmd.plan_start_link, model.Role.LIAISON, person_id, unit_id, start))
 
     @strawberry.mutation(description="A cadre stops liaising with a village or community.")
     def end_liaison(self, info: Ctx, person_id: strawberry.ID, unit_id: strawberry.ID,
                     end: Annotated[dt.date, strawberry.argument(name="to")]) -> LinkPayload:
-        return _link_payload(_run(info, cmd.plan_end_link, Role.LIAISON, person_id, unit_id, end))
+        return _link_payload(_run(info, cmd.plan_end_link, model.Role.LIAISON, person_id, unit_id, end))
 
     @strawberry.mutation(description="Record (or correct) a village's written opinion on a cadre.")
     def record_opinion(self, info: Ctx, input: RecordOpinionInput) -> OpinionPayload:
         out = _run(info, cmd.plan_record_opinion, input.person_id, input.unit_id, input.date,
-                   Conclusion(input.conclusion.value), input.doc_no)
+                   model.Conclusion(input.conclusion.value), input.doc_no)
         r = out.result
         op = None if r is None else OpinionRecord(id=r["id"], person_id=r["person_id"], unit_id=r["unit_id"],
-                                                  date=r["date"], conclusion=OpinionConclusion(r["conclusion"].value),
+                                                  date=r["date"], conclusion=Conclusion(r["conclusion"].value),
                                                   doc_no=r["doc_no"])
         return OpinionPayload(ok=r is not None, errors=_errors(out), opinion=op)
 

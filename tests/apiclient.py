@@ -45,26 +45,9 @@ class Api:
 @contextlib.contextmanager
 def open_api(runner, **app_options) -> Iterator[Api]:
     """The app (lifespan run) on `runner`, with an admin and an analyst token already minted."""
-    app_options.setdefault("schema", _schema())
     app = create_app(runner=runner, **app_options)
     with TestClient(app) as client:
         api = Api(client, runner)
         api.tokens = {role: api.mint(role, name=f"test-{role}") for role in ("admin", "analyst")}
         yield api
 
-
-def _schema():
-    # TEMPORARY until api/schema.py (the query side) lands: the real schema when it exists.
-    try:
-        from redengine.api.schema import build_schema
-    except ImportError:
-        import strawberry
-
-        from redengine.api.mutations import Mutation
-
-        @strawberry.type
-        class Query:
-            ping: bool = True
-
-        return strawberry.Schema(query=Query, mutation=Mutation)
-    return build_schema()

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
 from starlette.testclient import TestClient
 
-from apiclient import _schema, open_api
+from apiclient import open_api
 from redengine.api import audit
 from redengine.api.context import Context, Principal, RoleName
 from redengine.api.app import create_app
@@ -46,7 +48,7 @@ def dying(tmp_path):
 
 def test_readyz_is_503_when_the_engine_is_gone(dying):
     server, runner = dying
-    with TestClient(create_app(runner=runner, schema=_schema())) as client:
+    with TestClient(create_app(runner=runner)) as client:
         assert client.get("/readyz").status_code == 200
         server.stop()
         resp = client.get("/readyz")
@@ -76,7 +78,7 @@ def _env(monkeypatch, data_dir):
 
 def test_lifespan_opens_applies_schema_and_closes_the_engine(tmp_path):
     settings = Settings(data_dir=tmp_path / "data")
-    with TestClient(create_app(settings, schema=_schema())) as client:
+    with TestClient(create_app(settings)) as client:
         assert client.get("/readyz").status_code == 200
         assert (tmp_path / "data" / "server.json").exists()      # the app started its own server
     assert not (tmp_path / "data" / "server.json").exists()      # ... and stopped it on shutdown
@@ -103,12 +105,12 @@ def test_token_cli_create_list_revoke(tmp_path, monkeypatch, capsys):
     assert token_id in listing and "组织部" in listing and token not in listing
 
     settings = Settings.from_env()
-    with TestClient(create_app(settings, schema=_schema())) as client:
+    with TestClient(create_app(settings)) as client:
         ok = client.post("/graphql", json=PING, headers={"Authorization": f"Bearer {token}"})
         assert ok.status_code == 200 and ok.json() == {"data": {"__typename": "Query"}}
     assert main(["token", "revoke", token_id]) == 0
     capsys.readouterr()
-    with TestClient(create_app(settings, schema=_schema())) as client:
+    with TestClient(create_app(settings)) as client:
         assert client.post("/graphql", json=PING, headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
@@ -139,20 +141,18 @@ def test_serve_on_a_busy_port_is_one_clear_error(tmp_path, monkeypatch, capsys):
     assert not (tmp_path / "data" / "server.json").exists()  # no engine was started
 
 
-def test_serve_serves_until_stopped(tmp_path, monkeypatch, capsys):
-    pytest.importorskip("redengine.api.schema")  # TEMPORARY: the query side is being written
-    _env(monkeypatch, tmp_path / "data")
-    assert main(["token", "create", "--role", "analyst"]) == 0
-    token = capsys.readouterr().out.strip()
+@contextlib.contextmanager
+def serving(*args):
+    """`redengine serve --port 0 …` in a subprocess: yields (its first output lines, the GraphQL URL)."""
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "redengine.cli", "serve", "--port", "0"], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "redengine.cli", "serve", "--port", "0", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        line = ""
-        while "http://" not in line:
-            line = proc.stdout.readline()
-            assert line, proc.stderr.read()
-        url = next(w for w in line.split() if w.startswith("http://"))
+        lines = []
+        while not any("http://" in line for line in lines) or "--demo" in args and len(lines) < 5:
+            lines.append(proc.stdout.readline())
+            assert lines[-1], proc.stderr.read()
+        url = next(w for line in lines for w in line.split() if w.startswith("http://"))
         base = url.rsplit("/graphql", 1)[0]
         deadline = time.monotonic() + 30
         while True:
@@ -165,13 +165,49 @@ def test_serve_serves_until_stopped(tmp_path, monkeypatch, capsys):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
-        req = urllib.request.Request(url, data=json.dumps(PING).encode(), method="POST", headers={
-            "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
-        with urllib.request.urlopen(req, timeout=5) as r:
-            assert json.load(r) == {"data": {"__typename": "Query"}}
+        yield lines, url
     finally:
         proc.terminate()
         proc.wait(timeout=30)
         proc.stdout.close()
         proc.stderr.close()
+    assert proc.returncode == 0
+
+
+def post(url, token, query):
+    req = urllib.request.Request(url, data=json.dumps({"query": query}).encode(), method="POST", headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.load(r)
+
+
+def test_serve_serves_until_stopped(tmp_path, monkeypatch, capsys):
+    _env(monkeypatch, tmp_path / "data")
+    assert main(["token", "create", "--role", "analyst"]) == 0
+    token = capsys.readouterr().out.strip()
+    with serving() as (_, url):
+        assert post(url, token, PING["query"]) == {"data": {"__typename": "Query"}}
     assert not (tmp_path / "data" / "server.json").exists()  # the engine was stopped with the server
+
+
+def _demo_token(lines):
+    [line] = [x for x in lines if x.startswith("admin token")]
+    return line.split()[-1]
+
+
+def test_serve_demo_loads_once_and_prints_a_working_admin_token(tmp_path, monkeypatch):
+    _env(monkeypatch, tmp_path / "data")
+    villages = "{ organisations(kind: [VILLAGE, COMMUNITY], first: 1) { totalCount } }"
+    with serving("--demo") as (lines, url):
+        assert "demo district loaded" in lines[0]
+        first = _demo_token(lines)
+        count = post(url, first, villages)["data"]["organisations"]["totalCount"]
+        assert count > 100  # the demo district: hundreds of villages
+        [ide] = [x for x in lines if "headers=" in x]
+        headers = json.loads(urllib.parse.unquote(ide.split("headers=", 1)[1].strip()))
+        assert headers == {"Authorization": f"Bearer {first}"}   # GraphiQL opens with the token filled in
+    with serving("--demo") as (lines, url):
+        assert "demo not loaded" in lines[0]
+        second = _demo_token(lines)
+        assert second != first
+        assert post(url, first, villages)["data"]["organisations"]["totalCount"] == count  # nothing loaded twice
