@@ -7,12 +7,17 @@ one, gets a 401 JSON error before any GraphQL runs. Only a browser's plain GET o
 
 from __future__ import annotations
 
+import logging
+
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, QueryParams
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from redengine.api import tokens
+from redengine.errors import RedEngineError
+
+log = logging.getLogger("redengine.api")
 
 PRINCIPAL_KEY = "principal"  # in scope["state"], read as request.state.principal
 
@@ -35,6 +40,11 @@ def unauthorized(message: str) -> JSONResponse:
                         status_code=401, headers={"WWW-Authenticate": 'Bearer realm="redengine"'})
 
 
+def unavailable() -> JSONResponse:
+    return JSONResponse({"errors": [{"message": "the graph engine is unavailable; try again later",
+                                     "extensions": {"code": "ENGINE_UNAVAILABLE"}}]}, status_code=503)
+
+
 class BearerAuth:
     """ASGI wrapper: put the token's Principal in the request state, or answer 401."""
 
@@ -55,7 +65,12 @@ class BearerAuth:
                                "(create one with `redengine token create --role …`)")(scope, receive, send)
             return
         runner = scope["app"].state.runner
-        principal = await run_in_threadpool(tokens.authenticate, runner, token)
+        try:
+            principal = await run_in_threadpool(tokens.authenticate, runner, token)
+        except RedEngineError:
+            log.exception("token lookup failed")
+            await unavailable()(scope, receive, send)
+            return
         if principal is None:
             await unauthorized("invalid or revoked token")(scope, receive, send)
             return

@@ -56,6 +56,16 @@ def test_readyz_is_503_when_the_engine_is_gone(dying):
         assert client.get("/healthz").status_code == 200  # the process still serves
 
 
+def test_engine_gone_is_503_not_a_stack_trace(dying):
+    server, runner = dying
+    with open_api(runner) as api:
+        server.stop()
+        resp = api.post("{ __typename }")
+        assert resp.status_code == 503
+        assert resp.json()["errors"][0]["extensions"]["code"] == "ENGINE_UNAVAILABLE"
+        assert "Traceback" not in resp.text and "redis" not in resp.text.lower()
+
+
 def test_audit_entry_that_cannot_be_written_is_logged_and_raised(dying, caplog):
     server, runner = dying
     ctx = Context(runner, Principal("tok_1", "王芳", RoleName.ADMIN))
