@@ -23,10 +23,11 @@ class RowCells:
         self._zh = {c.field: c.zh for c in kind.columns}
         self.row = 0
         self.cells: list[object] = []
+        self.ok = True  # no error in the current row so far
 
     def at(self, row: int, cells: list[object]) -> "RowCells":
-        self.row, self.cells = row, cells
-        self.ok = True
+        """Point at the next row."""
+        self.row, self.cells, self.ok = row, cells, True
         return self
 
     def _raw(self, field: str) -> object:

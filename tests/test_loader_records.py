@@ -86,3 +86,15 @@ def test_appointment_checks(world, tmp_path):
         load_file(world, f, as_of=D(2018, 2, 1))
     assert sorted((p.row, p.reason.name) for p in e.value.problems) == [
         (2, "WRONG_KIND"), (3, "UNKNOWN_REF"), (5, "DUPLICATE_ROW")]
+
+
+def test_fields_of_the_other_record_type_are_ignored_with_a_warning(world, tmp_path):
+    f = csv_file(tmp_path / "a.csv", APPOINTMENT, [
+        ["P1", "V1", "任前公示", "2018-01-06", "2018-01-12", "同意"],
+        ["P1", "V1", "书面意见", "2018-01-05", "2018-01-09", "同意"],
+    ])
+    report = load_file(world, f, as_of=D(2018, 2, 1))
+    assert sorted((w.row, w.column) for w in report.warnings) == [(2, "结论"), (3, "结束日期")]
+    assert report.counts == {"notices added": 1, "opinions added": 1}
+    assert [(n["from"], n["to"]) for n in world.read(NOTICES)] == [(D(2018, 1, 6), D(2018, 1, 12))]
+    assert [(o["date"], o["conclusion"]) for o in world.read(OPINIONS)] == [(D(2018, 1, 5), "for")]
