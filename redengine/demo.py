@@ -97,9 +97,9 @@ def _pin_zip_stamps(path: Path) -> None:
 
 
 def load_demo(runner: Runner, *, seed: int = 2017, scale: float = 1.0, out_dir: Path | str | None = None,
-              as_of: dt.date | str | None = None, progress: bool = False):
+              as_of: dt.date | str | None = None, progress: bool = False) -> list:
     """Apply the schema, generate the demo rosters (into `out_dir`, else a temp dir) and load them
-    with the roster loader as of `as_of` (default 2019-04-28). Returns the loader's report."""
+    with the roster loader as of `as_of` (default 2019-04-28). Returns the loader's reports, one per file."""
     from redengine.loaders import load_rosters
     from redengine.schema.apply import apply_schema
 

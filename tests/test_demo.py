@@ -281,6 +281,12 @@ def test_scale_multiplies_with_unique_ids_and_township_names(tmp_path):
     assert {p.suffix for p in tmp_path.iterdir()} == {".csv"}
 
 
+def test_rewriting_a_folder_leaves_one_file_per_kind(tmp_path):
+    generate_rosters(tmp_path, scale=1.5)  # units as .csv
+    paths = generate_rosters(tmp_path, scale=0.1)  # units as .xlsx: the old units.csv must go
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths.values())
+
+
 def test_small_scale_keeps_the_seed_villages(tmp_path):
     d = District(generate_rosters(tmp_path, scale=0.1))
     names = {r["名称"] for r in d.of_kind("村")}
