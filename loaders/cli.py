@@ -35,8 +35,6 @@ def load(files, kind, as_of, scope, dry_run, who) -> None:
     Several files load in dependency order (units, people, links, weak, appointment), each one
     checked completely before anything of it is written.
     """
-    import getpass
-
     done: list[str] = []
 
     def show(report: SyncReport) -> None:
@@ -46,12 +44,20 @@ def load(files, kind, as_of, scope, dry_run, who) -> None:
     with connect(Settings.from_env()) as runner:
         try:
             load_rosters(runner, files, kind=kind, as_of=as_of, scope=scope, dry_run=dry_run,
-                         who=who or getpass.getuser(), on_report=show)
+                         who=who or _login(), on_report=show)
         except ValidationError as e:
             if done:
-                stopped = e.problems[0].file if e.problems and hasattr(e.problems[0], "file") else "the next file"
-                click.echo(f"already loaded: {', '.join(done)}; stopped at {stopped}", err=True)
+                click.echo(f"already loaded: {', '.join(done)}; stopped at {e.problems[0].file}", err=True)
             raise
+
+
+def _login() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return "unknown"
 
 
 def _print(report: SyncReport) -> None:
