@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from redengine.config import Settings
@@ -29,7 +31,8 @@ def _date(ctx, param, value):
 @click.option("--scope", metavar="UNIT_ID", help="The roster covers only this unit's subtree.")
 @click.option("--dry-run", is_flag=True, help="Check and report the changes without writing them.")
 @click.option("--who", default=None, help="Who is loading, recorded with the sync (default: the login name).")
-def load(files, kind, as_of, scope, dry_run, who) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the reports as one JSON list instead of text.")
+def load(files, kind, as_of, scope, dry_run, who, as_json) -> None:
     """Bring the graph in line with roster FILES (.xlsx or .csv).
 
     Several files load in dependency order (units, people, links, weak, appointment), each one
@@ -38,17 +41,20 @@ def load(files, kind, as_of, scope, dry_run, who) -> None:
     done: list[str] = []
 
     def show(report: SyncReport) -> None:
-        _print(report)
+        if not as_json:
+            _print(report)
         done.append(report.file)
 
     with connect(Settings.from_env()) as runner:
         try:
-            load_rosters(runner, files, kind=kind, as_of=as_of, scope=scope, dry_run=dry_run,
-                         who=who or _login(), on_report=show)
+            reports = load_rosters(runner, files, kind=kind, as_of=as_of, scope=scope, dry_run=dry_run,
+                                   who=who or _login(), on_report=show)
         except ValidationError as e:
             if done:
                 click.echo(f"already loaded: {', '.join(done)}; stopped at {e.problems[0].file}", err=True)
             raise
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1))
 
 
 def _login() -> str:

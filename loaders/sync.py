@@ -54,6 +54,12 @@ class SyncReport:
     def changed(self) -> bool:
         return any(self.counts.values())
 
+    def to_dict(self) -> dict:
+        """Plain JSON-ready values; warnings as their messages with file, row and column."""
+        return {"file": self.file, "kind": self.kind, "as_of": self.as_of.isoformat(), "scope": self.scope,
+                "rows": self.rows, "counts": self.counts, "sync_id": self.sync_id, "dry_run": self.dry_run,
+                "warnings": [str(w) for w in self.warnings]}
+
 
 def read_roster(path: Path | str) -> Table:
     """The table in `path`; a ValidationError if it cannot be read."""

@@ -50,3 +50,15 @@ def test_bad_options(env, capsys):
     assert "--as-of" in capsys.readouterr().err
     assert main(["history"]) == 0
     assert "no roster has been loaded yet" in capsys.readouterr().out
+
+
+def test_json_output_lists_each_report(env, capsys):
+    import json
+
+    people = csv_file(env / "p.csv", PEOPLE, [["P1", "王芳", "B1"], ["P1", "王芳", "B1"]])
+    assert main(["load", str(district(env)), "--as-of", "2017-05-01", "--json"]) == 0
+    [units] = json.loads(capsys.readouterr().out)
+    assert (units["kind"], units["rows"], units["as_of"], units["counts"]["units added"]) == ("units", 8, "2017-05-01", 8)
+    assert units["sync_id"].startswith("sync:units:") and units["warnings"] == []
+    assert main(["load", str(people), "--as-of", "2017-05-01", "--json", "--dry-run"]) == 2  # P1 twice
+    assert "row 3" in capsys.readouterr().err
