@@ -32,11 +32,6 @@ def _personal(runner: Runner, ids: list[str], as_of: dt.date) -> list[dict | Non
     return [g[0] if g else None for g in read.grouped(runner, Q.PERSONAL_DATA, ids, as_of)]
 
 
-def _person(runner: Runner, ids: list[str], as_of: dt.date) -> list[dict | None]:
-    groups = read.grouped(runner, Q.PEOPLE, ids, as_of)
-    return [{**g[0]["person"], "work": g[0]["work"]} if g else None for g in groups]
-
-
 BATCHES: dict[str, Batch] = {
     "unit": _single(Q.UNITS),
     "parent": _single(Q.PARENTS),
@@ -44,7 +39,7 @@ BATCHES: dict[str, Batch] = {
     "children": _grouped(Q.CHILDREN),
     "coordinated": _grouped(Q.COORDINATED),
     "roles": _grouped(Q.UNIT_ROLES, rels=Q.ROLE_RELS),
-    "person": _person,
+    "person": read.people,
     "person_links": _grouped(Q.PERSON_LINKS_OF, rels=Q.ALL_PERSON_RELS),
     "personal": _personal,
     "weak_cases": _grouped(Q.WEAK_CASES_OF),

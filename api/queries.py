@@ -9,7 +9,7 @@ district) down from `$scope`; the unscoped ones read the whole graph.
 from __future__ import annotations
 
 from redengine.graph.links import holds
-from redengine.graph.statements import read
+from redengine.graph.statements import Statement, read
 from redengine.schema.model import PERSON_LINKS, ROLES
 
 #: Person→unit link types that are roles (WORKS_AT is where someone works, not a role).
@@ -18,8 +18,6 @@ ALL_PERSON_RELS = list(PERSON_LINKS)
 VILLAGE_KIND_VALUES = ["village", "community"]
 
 _PATH_HOLDS = "all(x IN relationships(path) WHERE x.from <= date($as_of) AND (x.to IS NULL OR date($as_of) < x.to))"
-#: the units in the subtree of $scope (itself included), as of $as_of
-_SUBTREE = f"MATCH path = (u:Unit)-[:PART_OF*0..2]->(:Unit {{id: $scope}}) WHERE {_PATH_HOLDS}"
 
 
 def unit_map(v: str) -> str:
@@ -36,130 +34,119 @@ def case_map(v: str) -> str:
 
 
 # -- scope ----------------------------------------------------------------------------------------
+# FalkorDB 4.16 plans a filter on the far end of a pattern badly when it sits in the MATCH's own
+# WHERE (it scans that end's label first: 100-1000x slower, measured on the demo district). So every
+# statement here anchors on an id in one MATCH, expands in the next, and filters after a WITH; and it
+# counts with OPTIONAL MATCH + sum(CASE …) rather than pattern comprehensions, which cost ~40 µs a row.
+_ANCHORED_SUBTREE = f"""
+    MATCH (s:Unit {{id: $scope}})
+    MATCH path = (s)<-[:PART_OF*0..2]-(u:Unit)
+    WITH u, path
+    WHERE {_PATH_HOLDS} AND {holds('u')}
+"""
 #: the subtree of $scope (what a township principal may see) and the scope's ancestors
-SUBTREE = read("api.subtree", f"{_SUBTREE} AND {holds('u')} RETURN DISTINCT u.id AS id")
+SUBTREE = read("api.subtree", _ANCHORED_SUBTREE + "RETURN DISTINCT u.id AS id")
 ANCESTORS = read(
     "api.ancestors",
-    f"MATCH path = (:Unit {{id: $scope}})-[:PART_OF*1..2]->(u:Unit) WHERE {_PATH_HOLDS} RETURN DISTINCT u.id AS id",
+    f"""
+    MATCH (s:Unit {{id: $scope}})
+    MATCH path = (s)-[:PART_OF*1..2]->(u:Unit)
+    WITH u, path
+    WHERE {_PATH_HOLDS}
+    RETURN DISTINCT u.id AS id
+    """,
 )
+
+
+def unit_cols(v: str, p: str = "u_") -> str:
+    """A unit as flat columns (cheaper than a map on FalkorDB); `redengine.api.read` folds them back."""
+    return ", ".join(f"{v}.{k} AS {p}{k}" for k in ("id", "name", "kind", "kind_label", "from", "to"))
+
+
+def _batch(name: str, anchor: str, expand: str, keep: str, ret: str, order: str) -> Statement:
+    return read(name, f"""
+    UNWIND $ids AS id
+    MATCH {anchor}
+    MATCH {expand}
+    WITH {keep}
+    RETURN {ret}
+    ORDER BY {order}
+    """)
+
 
 # -- batches (DataLoaders) ------------------------------------------------------------------------
-UNITS = read("api.units", f"UNWIND $ids AS id MATCH (u:Unit {{id: id}}) RETURN id, {unit_map('u')} AS unit")
-
-PARENTS = read(
-    "api.parents",
-    f"""
-    UNWIND $ids AS id
-    MATCH (:Unit {{id: id}})-[l:PART_OF]->(u:Unit)
-    WHERE {holds('l')}
-    RETURN id, {unit_map('u')} AS unit, l.from AS from, l.to AS to
-    ORDER BY l.from DESC
-    """,
-)
-CHILDREN = read(
-    "api.children",
-    f"""
-    UNWIND $ids AS id
-    MATCH (u:Unit)-[l:PART_OF]->(:Unit {{id: id}})
-    WHERE {holds('l')} AND {holds('u')}
-    RETURN id, {unit_map('u')} AS unit, l.from AS from, l.to AS to
-    ORDER BY u.id
-    """,
-)
-COMPOSITES = read(
-    "api.composites",
-    f"""
-    UNWIND $ids AS id
-    MATCH (:Unit {{id: id}})-[l:COORDINATED_BY]->(u:Unit)
-    WHERE {holds('l')}
-    RETURN id, {unit_map('u')} AS unit, l.from AS from, l.to AS to
-    ORDER BY l.from DESC
-    """,
-)
-COORDINATED = read(
-    "api.coordinated",
-    f"""
-    UNWIND $ids AS id
-    MATCH (u:Unit)-[l:COORDINATED_BY]->(:Unit {{id: id}})
-    WHERE {holds('l')} AND {holds('u')}
-    RETURN id, {unit_map('u')} AS unit, l.from AS from, l.to AS to
-    ORDER BY u.id
-    """,
-)
+UNITS = read("api.units", f"UNWIND $ids AS id MATCH (u:Unit {{id: id}}) RETURN id, {unit_cols('u')}")
+PARENTS = _batch("api.parents", "(c:Unit {id: id})", "(c)-[l:PART_OF]->(u:Unit)", f"id, l, u WHERE {holds('l')}",
+                 f"id, {unit_cols('u')}, l.from AS from, l.to AS to", "from DESC")
+CHILDREN = _batch("api.children", "(a:Unit {id: id})", "(a)<-[l:PART_OF]-(u:Unit)",
+                  f"id, l, u WHERE {holds('l')} AND {holds('u')}", f"id, {unit_cols('u')}, l.from AS from, l.to AS to", "u_id")
+COMPOSITES = _batch("api.composites", "(c:Unit {id: id})", "(c)-[l:COORDINATED_BY]->(u:Unit)", f"id, l, u WHERE {holds('l')}",
+                    f"id, {unit_cols('u')}, l.from AS from, l.to AS to", "from DESC")
+COORDINATED = _batch("api.coordinated", "(a:Unit {id: id})", "(a)<-[l:COORDINATED_BY]-(u:Unit)",
+                     f"id, l, u WHERE {holds('l')} AND {holds('u')}", f"id, {unit_cols('u')}, l.from AS from, l.to AS to", "u_id")
 #: every role link into the units: liaison cadres, leaders, commissioners, secretaries, committee members
-UNIT_ROLES = read(
-    "api.unit_roles",
-    f"""
-    UNWIND $ids AS id
-    MATCH (p:Person)-[l]->(:Unit {{id: id}})
-    WHERE type(l) IN $rels AND {holds('l')}
-    RETURN id, type(l) AS rel, {person_map('p')} AS person, l.from AS from, l.to AS to
-    ORDER BY p.id
-    """,
-)
+UNIT_ROLES = _batch("api.unit_roles", "(u:Unit {id: id})", "(u)<-[l]-(p:Person)", f"id, l, p WHERE type(l) IN $rels AND {holds('l')}",
+                    "id, type(l) AS rel, p.id AS p_id, p.name AS p_name, l.from AS from, l.to AS to", "p_id")
+PERSON_LINKS_OF = _batch("api.person_links", "(p:Person {id: id})", "(p)-[l]->(u:Unit)",
+                         f"id, l, u WHERE type(l) IN $rels AND {holds('l')}",
+                         f"id, type(l) AS rel, {unit_cols('u')}, l.from AS from, l.to AS to", "from, u_id")
+#: people with every WORKS_AT link (few per person); the reader keeps the ones in force
 PEOPLE = read(
     "api.people",
     f"""
     UNWIND $ids AS id
     MATCH (p:Person {{id: id}})
-    RETURN id, {person_map('p')} AS person,
-           [(p)-[w:WORKS_AT]->(wu:Unit) WHERE {holds('w')} | {{title: w.title, from: w.from, unit: {unit_map('wu')}}}] AS work
-    """,
-)
-PERSON_LINKS_OF = read(
-    "api.person_links",
-    f"""
-    UNWIND $ids AS id
-    MATCH (:Person {{id: id}})-[l]->(u:Unit)
-    WHERE type(l) IN $rels AND {holds('l')}
-    RETURN id, type(l) AS rel, {unit_map('u')} AS unit, l.from AS from, l.to AS to
-    ORDER BY l.from, u.id
+    OPTIONAL MATCH (p)-[w:WORKS_AT]->(wu:Unit)
+    RETURN id, p.name AS name, w.title AS title, w.from AS from, w.to AS to, {unit_cols('wu')}
     """,
 )
 PERSONAL_DATA = read(
     "api.personal_data",
     """
     UNWIND $ids AS id
-    MATCH (:Person {id: id})-[:HAS_PERSONAL_DATA]->(d:PersonalData)
+    MATCH (p:Person {id: id})
+    MATCH (p)-[:HAS_PERSONAL_DATA]->(d:PersonalData)
     RETURN id, d.id_number AS id_number, d.phone AS phone
     """,
 )
-WEAK_CASES_OF = read(
-    "api.weak_cases_of",
-    f"""
-    UNWIND $ids AS id
-    MATCH (w:WeakCase)-[:CONCERNS]->(:Unit {{id: id}})
-    WHERE w.flagged_on <= date($as_of)
-    RETURN id, {case_map('w')} AS case
-    ORDER BY w.flagged_on DESC
-    """,
-)
+WEAK_CASES_OF = _batch("api.weak_cases_of", "(u:Unit {id: id})", "(u)<-[:CONCERNS]-(w:WeakCase)",
+                       "id, w WHERE w.flagged_on <= date($as_of)",
+                       "id, w.id AS w_id, w.flagged_on AS w_flagged_on, w.reasons AS w_reasons, w.status AS w_status, "
+                       "w.lifted_on AS w_lifted_on", "w_flagged_on DESC")
 #: events up to $as_of that a unit took part in, with the units each started from and led to
 EVENTS_OF = read(
     "api.events_of",
     f"""
     UNWIND $ids AS id
-    MATCH (e:UnitEvent)-[r]->(:Unit {{id: id}})
-    WHERE type(r) IN ['EVENT_FROM', 'EVENT_TO'] AND e.on <= date($as_of)
-    RETURN DISTINCT id, e.id AS event_id, e.kind AS kind, e.on AS on, e.note AS note,
+    MATCH (x:Unit {{id: id}})
+    MATCH (x)<-[r]-(e:UnitEvent)
+    WITH DISTINCT id, e
+    WHERE e.on <= date($as_of)
+    RETURN id, e.id AS event_id, e.kind AS kind, e.on AS on, e.note AS note,
            [(e)-[:EVENT_FROM]->(a:Unit) | {unit_map('a')}] AS from_units,
            [(e)-[:EVENT_TO]->(b:Unit) | {unit_map('b')}] AS to_units
     ORDER BY on, event_id
     """,
 )
+_OPEN_CASE = ("w IS NOT NULL AND w.flagged_on <= date($as_of) AND NOT (w.status = 'lifted' AND "
+              "coalesce(w.lifted_on, w.flagged_on) <= date($as_of))")
 #: units in the same composite committee as each unit, without a case open on $as_of (以强带弱)
 STRONG_PEERS = read(
     "api.strong_peers",
     f"""
     UNWIND $ids AS id
-    MATCH (me:Unit {{id: id}})-[a:COORDINATED_BY]->(:Unit)<-[b:COORDINATED_BY]-(u:Unit)
-    WHERE u.id <> id AND {holds('a')} AND {holds('b')} AND {holds('u')}
-    OPTIONAL MATCH (w:WeakCase)-[:CONCERNS]->(u)
-    WHERE w.flagged_on <= date($as_of) AND NOT (w.status = 'lifted' AND coalesce(w.lifted_on, w.flagged_on) <= date($as_of))
-    WITH id, u, count(w) AS open
+    MATCH (me:Unit {{id: id}})
+    MATCH (me)-[a:COORDINATED_BY]->(k:Unit)
+    WITH id, me, k, a
+    WHERE {holds('a')}
+    MATCH (k)<-[b:COORDINATED_BY]-(u:Unit)
+    WITH id, me, u, b
+    WHERE u.id <> id AND {holds('b')} AND {holds('u')}
+    OPTIONAL MATCH (u)<-[:CONCERNS]-(w:WeakCase)
+    WITH id, u, sum(CASE WHEN {_OPEN_CASE} THEN 1 ELSE 0 END) AS open
     WHERE open = 0
-    RETURN id, {unit_map('u')} AS unit
-    ORDER BY unit.id
+    RETURN DISTINCT id, {unit_cols('u')}
+    ORDER BY u_id
     """,
 )
 
@@ -169,29 +156,33 @@ _PAGE = "WITH collect({v}) AS rows RETURN size(rows) AS total, [x IN rows[$skip.
 
 UNITS_PAGE = read(
     "api.units_page",
-    f"MATCH (u:Unit) WHERE {_UNIT_FILTER} WITH u ORDER BY u.id " + _PAGE.format(v="u", m=unit_map("x")),
+    f"MATCH (u:Unit) WITH u WHERE {_UNIT_FILTER} WITH u ORDER BY u.id " + _PAGE.format(v="u", m=unit_map("x")),
 )
 UNITS_PAGE_SCOPED = read(
     "api.units_page_scoped",
-    f"{_SUBTREE} AND {_UNIT_FILTER} WITH DISTINCT u ORDER BY u.id " + _PAGE.format(v="u", m=unit_map("x")),
+    f"{_ANCHORED_SUBTREE} WITH DISTINCT u WHERE {_UNIT_FILTER} WITH u ORDER BY u.id " + _PAGE.format(v="u", m=unit_map("x")),
 )
-PEOPLE_PAGE = read(
-    "api.people_page",
-    f"""
-    MATCH (p:Person)
-    OPTIONAL MATCH (p)-[l]->(:Unit)
-    WHERE type(l) IN $rels AND {holds('l')}
-    WITH p, count(l) AS n
-    WHERE $rels IS NULL OR n > 0
-    WITH p ORDER BY p.id
-    """ + _PAGE.format(v="p", m=person_map("x")),
-)
+PEOPLE_PAGE = read("api.people_page", "MATCH (p:Person) WITH p ORDER BY p.id " + _PAGE.format(v="p", m=person_map("x")))
+
+
+def _people_with(rel: str) -> Statement:
+    return read(f"api.people_page.{rel}", f"""
+    MATCH (p:Person)-[l:{rel}]->(:Unit)
+    WITH p, l
+    WHERE {holds('l')}
+    WITH DISTINCT p ORDER BY p.id
+    """ + _PAGE.format(v="p", m=person_map("x")))
+
+
+#: rel type → the people holding a link of that type on $as_of (types come from the model's allow-list)
+PEOPLE_PAGE_WITH = {rel: _people_with(rel) for rel in ROLE_RELS}
 PEOPLE_PAGE_SCOPED = read(
     "api.people_page_scoped",
     f"""
-    {_SUBTREE}
+    {_ANCHORED_SUBTREE}
     WITH DISTINCT u
-    MATCH (p:Person)-[l]->(u)
+    MATCH (u)<-[l]-(p:Person)
+    WITH p, l
     WHERE type(l) IN $rels AND {holds('l')}
     WITH DISTINCT p ORDER BY p.id
     """ + _PAGE.format(v="p", m=person_map("x")),
@@ -199,7 +190,7 @@ PEOPLE_PAGE_SCOPED = read(
 _CASE_STATUS = ("CASE WHEN w.status = 'lifted' AND coalesce(w.lifted_on, w.flagged_on) <= date($as_of) "
                 "THEN 'lifted' ELSE 'rectifying' END")
 _CASES = f"""
-    MATCH (w:WeakCase)-[:CONCERNS]->(u:Unit)
+    WITH w, u
     WHERE w.flagged_on <= date($as_of)
     WITH w, u, {_CASE_STATUS} AS status
     WHERE $status IS NULL OR status = $status
@@ -207,50 +198,65 @@ _CASES = f"""
     WITH collect({{case: {case_map('w')}, status: status, unit: {unit_map('u')}}}) AS rows
     RETURN size(rows) AS total, rows[$skip..$skip + $limit] AS page
 """
-WEAK_PAGE = read("api.weak_page", _CASES)
-WEAK_PAGE_SCOPED = read("api.weak_page_scoped", f"{_SUBTREE} WITH DISTINCT u" + _CASES)
+WEAK_PAGE = read("api.weak_page", "MATCH (w:WeakCase)-[:CONCERNS]->(u:Unit)" + _CASES)
+WEAK_PAGE_SCOPED = read("api.weak_page_scoped",
+                        f"{_ANCHORED_SUBTREE} WITH DISTINCT u MATCH (u)<-[:CONCERNS]-(w:WeakCase)" + _CASES)
 
 # -- coverage --------------------------------------------------------------------------------------
-#: one row per (township, composite, secretary); composite and secretary may be null
-_TOWNSHIP_FACTS = f"""
-    WITH DISTINCT t
-    OPTIONAL MATCH (k:Unit)-[kp:PART_OF]->(t)
-    WHERE k.kind = 'composite' AND {holds('kp')} AND {holds('k')}
-    OPTIONAL MATCH (sp:Person)-[sl:SECRETARY_OF]->(k)
-    WHERE {holds('sl')}
-    OPTIONAL MATCH (sp)-[ml:COMMITTEE_MEMBER_OF]->(t)
-    WHERE {holds('ml')}
-    WITH t, k, sp, count(ml) AS memberships
-    RETURN {unit_map('t')} AS township,
-           size([(lp:Person)-[cl:CONTACTS_TOWNSHIP]->(t) WHERE {holds('cl')} | lp]) AS leaders,
-           CASE WHEN k IS NULL THEN NULL ELSE {unit_map('k')} END AS composite,
-           CASE WHEN sp IS NULL THEN NULL ELSE {person_map('sp')} END AS secretary,
-           memberships > 0 AS on_committee
-    ORDER BY township.id, composite.id, secretary.id
+_LEADER_COUNT = f"""
+    OPTIONAL MATCH (t)<-[cl:CONTACTS_TOWNSHIP]-(:Person)
+    WITH t, sum(CASE WHEN cl IS NOT NULL AND {holds('cl')} THEN 1 ELSE 0 END) AS leaders
+    RETURN {unit_cols('t')}, leaders
+    ORDER BY u_id
 """
+#: the townships in the scope, each with how many leaders contact it
 COVERAGE_TOWNSHIPS = read(
     "api.coverage_townships",
-    f"MATCH (t:Unit) WHERE t.kind = 'township' AND {holds('t')}" + _TOWNSHIP_FACTS,
+    f"MATCH (t:Unit) WHERE t.kind = 'township' WITH t WHERE {holds('t')}" + _LEADER_COUNT,
 )
 COVERAGE_TOWNSHIPS_SCOPED = read(
     "api.coverage_townships_scoped",
     f"""
-    MATCH path = (t:Unit)-[:PART_OF*0..1]->(:Unit {{id: $scope}})
+    MATCH (s:Unit {{id: $scope}})
+    MATCH path = (s)<-[:PART_OF*0..1]-(t:Unit)
+    WITH DISTINCT t, path
     WHERE t.kind = 'township' AND {holds('t')} AND {_PATH_HOLDS}
-    """ + _TOWNSHIP_FACTS,
+    """ + _LEADER_COUNT,
 )
-#: counts over the villages of the townships, and the villages that lack something
+#: one row per (composite of the townships, secretary in force or null) and whether that
+#: secretary sits on the township's committee
+COVERAGE_COMPOSITES = read(
+    "api.coverage_composites",
+    f"""
+    UNWIND $townships AS tid
+    MATCH (t:Unit {{id: tid}})
+    MATCH (t)<-[kp:PART_OF]-(k:Unit)
+    WITH t, k, kp
+    WHERE k.kind = 'composite' AND {holds('kp')} AND {holds('k')}
+    OPTIONAL MATCH (k)<-[sl:SECRETARY_OF]-(sp:Person)
+    WITH t, k, CASE WHEN sl IS NOT NULL AND {holds('sl')} THEN sp END AS sec
+    OPTIONAL MATCH (sec)-[ml:COMMITTEE_MEMBER_OF]->(t)
+    WITH t, k, sec, sum(CASE WHEN ml IS NOT NULL AND {holds('ml')} THEN 1 ELSE 0 END) AS memberships
+    RETURN t.id AS township, {unit_cols('k')}, sec.id AS p_id, sec.name AS p_name, memberships
+    ORDER BY u_id, p_id
+    """,
+)
+#: for a small scope: counts over the villages of the townships, and the villages that lack something
 COVERAGE_VILLAGES = read(
     "api.coverage_villages",
     f"""
     UNWIND $townships AS tid
-    MATCH (v:Unit)-[p:PART_OF]->(:Unit {{id: tid}})
+    MATCH (t:Unit {{id: tid}})
+    MATCH (t)<-[p:PART_OF]-(v:Unit)
+    WITH DISTINCT v, p
     WHERE v.kind IN ['village', 'community'] AND {holds('p')} AND {holds('v')}
     WITH DISTINCT v
-    WITH v,
-         size([(v)-[c:COORDINATED_BY]->(k:Unit) WHERE {holds('c')} AND {holds('k')} | k]) AS composites,
-         size([(x:Person)-[l:LIAISES_WITH]->(v) WHERE {holds('l')} | x]) AS liaisons,
-         size([(y:Person)-[m:COMMISSIONER_OF]->(v) WHERE {holds('m')} | y]) AS commissioners
+    OPTIONAL MATCH (v)-[c:COORDINATED_BY]->(k:Unit)
+    WITH v, sum(CASE WHEN c IS NOT NULL AND {holds('c')} AND {holds('k')} THEN 1 ELSE 0 END) AS composites
+    OPTIONAL MATCH (v)<-[l:LIAISES_WITH]-(:Person)
+    WITH v, composites, sum(CASE WHEN l IS NOT NULL AND {holds('l')} THEN 1 ELSE 0 END) AS liaisons
+    OPTIONAL MATCH (v)<-[m:COMMISSIONER_OF]-(:Person)
+    WITH v, composites, liaisons, sum(CASE WHEN m IS NOT NULL AND {holds('m')} THEN 1 ELSE 0 END) AS commissioners
     RETURN count(v) AS villages,
            sum(CASE WHEN composites > 0 THEN 1 ELSE 0 END) AS with_composite,
            sum(CASE WHEN liaisons > 0 THEN 1 ELSE 0 END) AS with_liaison,
@@ -260,31 +266,69 @@ COVERAGE_VILLAGES = read(
                           commissioners: commissioners}} END) AS lacking
     """,
 )
+#: for a large scope: the villages of the townships (ids), and separately (below) the sets of
+#: villages with each fact, scanned by link type; the reader takes the differences
+COVERAGE_VILLAGE_IDS = read(
+    "api.coverage_village_ids",
+    f"""
+    UNWIND $townships AS tid
+    MATCH (t:Unit {{id: tid}})
+    MATCH (t)<-[p:PART_OF]-(v:Unit)
+    WITH v, p
+    WHERE v.kind IN ['village', 'community'] AND {holds('p')} AND {holds('v')}
+    RETURN collect(DISTINCT v.id) AS ids
+    """,
+)
+COVERAGE_VILLAGE_FACTS = read(
+    "api.coverage_village_facts",
+    f"""
+    MATCH (v:Unit)-[c:COORDINATED_BY]->(k:Unit)
+    WITH v, c, k
+    WHERE {holds('c')} AND {holds('k')}
+    RETURN 'composite' AS fact, collect(DISTINCT v.id) AS ids
+    UNION ALL
+    MATCH (:Person)-[l:LIAISES_WITH]->(v:Unit)
+    WITH v, l
+    WHERE {holds('l')}
+    RETURN 'liaison' AS fact, collect(DISTINCT v.id) AS ids
+    UNION ALL
+    MATCH (:Person)-[m:COMMISSIONER_OF]->(v:Unit)
+    WITH v, m
+    WHERE {holds('m')}
+    RETURN 'commissioner' AS fact, collect(DISTINCT v.id) AS ids
+    """,
+)
+_TOWNSHIP_COUNT = f"""
+    OPTIONAL MATCH (p)-[c:CONTACTS_TOWNSHIP]->(:Unit)
+    WITH d, p, sum(CASE WHEN c IS NOT NULL AND {holds('c')} THEN 1 ELSE 0 END) AS townships
+    RETURN p.id AS p_id, p.name AS p_name, {unit_cols('d')}, townships
+    ORDER BY p_id
+"""
 #: standing-committee leaders (committee members of a district) and how many townships each contacts
 COVERAGE_LEADERS = read(
     "api.coverage_leaders",
     f"""
-    MATCH (p:Person)-[m:COMMITTEE_MEMBER_OF]->(d:Unit)
-    WHERE d.kind = 'district' AND {holds('m')} AND ($district IS NULL OR d.id = $district)
-    WITH DISTINCT p, d
-    RETURN {person_map('p')} AS person, {unit_map('d')} AS district,
-           size([(p)-[c:CONTACTS_TOWNSHIP]->(t:Unit) WHERE {holds('c')} | t]) AS townships
-    ORDER BY person.id
-    """,
+    MATCH (d:Unit) WHERE d.kind = 'district'
+    WITH d WHERE $district IS NULL OR d.id = $district
+    MATCH (d)<-[m:COMMITTEE_MEMBER_OF]-(p:Person)
+    WITH d, p, m
+    WHERE {holds('m')}
+    WITH DISTINCT d, p
+    """ + _TOWNSHIP_COUNT,
 )
 #: leaders contacting one township, and how many townships each contacts in all
 COVERAGE_TOWNSHIP_LEADERS = read(
     "api.coverage_township_leaders",
     f"""
-    MATCH (p:Person)-[c0:CONTACTS_TOWNSHIP]->(:Unit {{id: $scope}})
+    MATCH (s:Unit {{id: $scope}})
+    MATCH (s)<-[c0:CONTACTS_TOWNSHIP]-(p:Person)
+    WITH p, c0
     WHERE {holds('c0')}
-    WITH DISTINCT p
     MATCH (p)-[m:COMMITTEE_MEMBER_OF]->(d:Unit)
+    WITH DISTINCT p, d, m
     WHERE d.kind = 'district' AND {holds('m')}
-    RETURN {person_map('p')} AS person, {unit_map('d')} AS district,
-           size([(p)-[c:CONTACTS_TOWNSHIP]->(t:Unit) WHERE {holds('c')} | t]) AS townships
-    ORDER BY person.id
-    """,
+    WITH DISTINCT d, p
+    """ + _TOWNSHIP_COUNT,
 )
 
 # -- appointment check ----------------------------------------------------------------------------

@@ -24,14 +24,48 @@ from redengine.types import Runner
 NOTHING = "\x00nothing"
 
 
+# -- rows -------------------------------------------------------------------------------------------
+_UNIT_KEYS = ("id", "name", "kind", "kind_label", "from", "to")
+_CASE_KEYS = ("id", "flagged_on", "reasons", "status", "lifted_on")
+
+
+def shape(row: dict) -> dict:
+    """Fold flat columns back into dicts: u_* → row["unit"], p_* → row["person"], w_* → row["case"]."""
+    if "u_id" in row:
+        row["unit"] = None if row["u_id"] is None else {k: row[f"u_{k}"] for k in _UNIT_KEYS}
+    if "p_id" in row:
+        row["person"] = None if row["p_id"] is None else {"id": row["p_id"], "name": row["p_name"]}
+    if "w_id" in row:
+        row["case"] = {k: row[f"w_{k}"] for k in _CASE_KEYS}
+    return row
+
+
+def in_force(start: dt.date | None, end: dt.date | None, as_of: dt.date) -> bool:
+    """Python twin of `holds()`: from <= D and (no to or D < to)."""
+    return start is not None and start <= as_of and (end is None or as_of < end)
+
+
 # -- batches ----------------------------------------------------------------------------------------
 def grouped(runner: Runner, statement: Statement, ids: Sequence[str], as_of: dt.date, **params: Any) -> list[list[dict]]:
     """Run a batch statement for `ids`; return, per id in order, its rows (the statement's order kept)."""
     rows = runner.read(statement, {"ids": list(dict.fromkeys(ids)), "as_of": as_of, **params})
     by_id: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
-        by_id[r["id"]].append(r)
+        by_id[r["id"]].append(shape(r))
     return [by_id.get(i, []) for i in ids]
+
+
+def people(runner: Runner, ids: Sequence[str], as_of: dt.date) -> list[dict | None]:
+    """Each person {id, name, work: [{title, from, unit}]} with the WORKS_AT links in force, or None."""
+    out = []
+    for g in grouped(runner, Q.PEOPLE, ids, as_of):
+        if not g:
+            out.append(None)
+            continue
+        work = [{"title": r["title"], "from": r["from"], "unit": r["unit"]} for r in g
+                if r["unit"] is not None and in_force(r["from"], r["to"], as_of)]
+        out.append({"id": g[0]["id"], "name": g[0]["name"], "work": work})
+    return out
 
 
 def first_of(groups: list[list[dict]], key: str = "unit") -> list[dict | None]:
@@ -80,11 +114,14 @@ def list_units(runner: Runner, *, scope: str | None, kinds: list[str] | None, na
     return _page(runner, Q.UNITS_PAGE, Q.UNITS_PAGE_SCOPED, scope, page, params)
 
 
-def list_people(runner: Runner, *, scope: str | None, rels: list[str] | None, as_of: dt.date,
+def list_people(runner: Runner, *, scope: str | None, rel: str | None, as_of: dt.date,
                 page: Page) -> tuple[list[dict], int]:
-    if scope is not None and rels is None:
-        rels = Q.ALL_PERSON_RELS  # "linked to a unit in the scope" by any link
-    return _page(runner, Q.PEOPLE_PAGE, Q.PEOPLE_PAGE_SCOPED, scope, page, {"rels": rels, "as_of": as_of})
+    """People by id: with a role link of type `rel` on the date, or (no rel) everyone; in a scope, linked into it."""
+    if scope is not None:
+        rels = [rel] if rel else Q.ALL_PERSON_RELS  # "linked to a unit in the scope" by any link
+        return _page(runner, Q.PEOPLE_PAGE_SCOPED, Q.PEOPLE_PAGE_SCOPED, scope, page, {"rels": rels, "as_of": as_of})
+    stmt = Q.PEOPLE_PAGE_WITH[rel] if rel else Q.PEOPLE_PAGE
+    return _page(runner, stmt, stmt, None, page, {"as_of": as_of})
 
 
 def list_weak_cases(runner: Runner, *, scope: str | None, status: str | None, as_of: dt.date,
@@ -113,7 +150,10 @@ _GAP_ORDER = {g: i for i, g in enumerate(Gap)}
 
 
 def coverage(runner: Runner, scope_unit: dict | None, as_of: dt.date) -> dict:
-    """Counts and gaps for the whole graph (scope_unit None), a district or a township: 3 statements."""
+    """Counts and gaps for the whole graph (scope_unit None), a district or a township.
+
+    Four statements for a small scope, six for a large one (see SET_BASED_TOWNSHIPS); never one per unit.
+    """
     kind = scope_unit["kind"] if scope_unit else None
     if kind not in (None, "district", "township"):
         raise BadInput("scope", f"coverage is asked for the district or a township, not a {kind} ({scope_unit['id']})")
@@ -122,20 +162,20 @@ def coverage(runner: Runner, scope_unit: dict | None, as_of: dt.date) -> dict:
         rows = runner.read(Q.COVERAGE_TOWNSHIPS, {"as_of": as_of})
     else:
         rows = runner.read(Q.COVERAGE_TOWNSHIPS_SCOPED, {"scope": scope, "as_of": as_of})
+    townships = {r["u_id"]: {"unit": shape(r)["unit"], "leaders": r["leaders"]} for r in rows}
     if kind == "township":
         leaders = runner.read(Q.COVERAGE_TOWNSHIP_LEADERS, {"scope": scope, "as_of": as_of})
     else:
         leaders = runner.read(Q.COVERAGE_LEADERS, {"district": scope, "as_of": as_of})
+    leaders = [shape(r) for r in leaders]
+    composites: dict[str, dict] = {}
+    for r in runner.read(Q.COVERAGE_COMPOSITES, {"townships": sorted(townships), "as_of": as_of}):
+        r = shape(r)
+        c = composites.setdefault(r["u_id"], {"unit": r["unit"], "secretaries": []})
+        if r["person"] is not None:
+            c["secretaries"].append((r["person"], r["memberships"] > 0))
 
     gaps: list[dict] = []
-    townships: dict[str, dict] = {}
-    composites: dict[str, dict] = {}
-    for r in rows:
-        t = townships.setdefault(r["township"]["id"], {"unit": r["township"], "leaders": r["leaders"]})
-        if r["composite"] is not None:
-            c = composites.setdefault(r["composite"]["id"], {"unit": r["composite"], "township": t["unit"], "secretaries": []})
-            if r["secretary"] is not None:
-                c["secretaries"].append((r["secretary"], r["on_committee"]))
     for t in townships.values():
         if t["leaders"] == 0:
             gaps.append(_gap(Gap.TOWNSHIP_WITHOUT_LEADER, t["unit"]))
@@ -147,11 +187,10 @@ def coverage(runner: Runner, scope_unit: dict | None, as_of: dt.date) -> dict:
                 gaps.append(_gap(Gap.COMPOSITE_SECRETARY_NOT_ON_TOWNSHIP_COMMITTEE, c["unit"], person))
     for ld in leaders:
         if ld["townships"] == 0 or ld["townships"] > LEADER_MAX_TOWNSHIPS:
-            gaps.append(_gap(Gap.LEADER_TOWNSHIP_COUNT, ld["district"], ld["person"], ld["townships"]))
+            gaps.append(_gap(Gap.LEADER_TOWNSHIP_COUNT, ld["unit"], ld["person"], int(ld["townships"])))
 
-    villages = runner.read(Q.COVERAGE_VILLAGES, {"townships": sorted(townships), "as_of": as_of})
-    v = villages[0] if villages else {}
-    for lack in v.get("lacking") or []:
+    v = _village_facts(runner, sorted(townships), as_of)
+    for lack in v["lacking"]:
         if lack["composites"] == 0:
             gaps.append(_gap(Gap.VILLAGE_WITHOUT_COMPOSITE, lack["unit"]))
         if lack["liaisons"] == 0:
@@ -163,16 +202,42 @@ def coverage(runner: Runner, scope_unit: dict | None, as_of: dt.date) -> dict:
         "scope": scope_unit,
         "as_of": as_of,
         "townships": len(townships),
-        "townships_with_leader": sum(1 for t in townships.values() if t["leaders"] > 0),
+        "townships_with_leader": sum(1 for t in townships.values() if int(t["leaders"]) > 0),
         "leaders": len({ld["person"]["id"] for ld in leaders}),
-        "villages": int(v.get("villages") or 0),
-        "villages_with_composite": int(v.get("with_composite") or 0),
-        "villages_with_liaison": int(v.get("with_liaison") or 0),
-        "villages_with_commissioner": int(v.get("with_commissioner") or 0),
+        "villages": v["villages"],
+        "villages_with_composite": v["with_composite"],
+        "villages_with_liaison": v["with_liaison"],
+        "villages_with_commissioner": v["with_commissioner"],
         "composites": len(composites),
         "composites_with_secretary": sum(1 for c in composites.values() if c["secretaries"]),
         "gaps": gaps,
     }
+
+
+#: above this many townships, village facts are taken as whole sets by link type (a few scans of the
+#: graph) instead of village by village (whose cost grows with the villages in the scope)
+SET_BASED_TOWNSHIPS = 40
+
+
+def _village_facts(runner: Runner, townships: list[str], as_of: dt.date) -> dict:
+    """Village counts and the villages lacking something: {villages, with_*, lacking: [{unit, composites, …}]}."""
+    if len(townships) <= SET_BASED_TOWNSHIPS:
+        rows = runner.read(Q.COVERAGE_VILLAGES, {"townships": townships, "as_of": as_of})
+        r = rows[0] if rows else {}
+        lacking = [{**x, **{k: int(x[k]) for k in ("composites", "liaisons", "commissioners")}} for x in r.get("lacking") or []]
+        return {"villages": int(r.get("villages") or 0), "with_composite": int(r.get("with_composite") or 0),
+                "with_liaison": int(r.get("with_liaison") or 0), "with_commissioner": int(r.get("with_commissioner") or 0),
+                "lacking": lacking}
+    rows = runner.read(Q.COVERAGE_VILLAGE_IDS, {"townships": townships, "as_of": as_of})
+    villages = set(rows[0]["ids"]) if rows else set()
+    facts = {r["fact"]: set(r["ids"]) & villages for r in runner.read(Q.COVERAGE_VILLAGE_FACTS, {"as_of": as_of})}
+    have = {k: facts.get(k, set()) for k in ("composite", "liaison", "commissioner")}
+    short = sorted(v for v in villages if not all(v in ids for ids in have.values()))
+    units = dict(zip(short, first_of(grouped(runner, Q.UNITS, short, as_of)))) if short else {}
+    lacking = [{"unit": units[v], "composites": int(v in have["composite"]), "liaisons": int(v in have["liaison"]),
+                "commissioners": int(v in have["commissioner"])} for v in short]
+    return {"villages": len(villages), "with_composite": len(have["composite"]), "with_liaison": len(have["liaison"]),
+            "with_commissioner": len(have["commissioner"]), "lacking": lacking}
 
 
 def _gap(kind: Gap, unit: dict | None, person: dict | None = None, count: int | None = None) -> dict:

@@ -92,8 +92,8 @@ class Query:
     ) -> Connection[Person]:
         p, d = pagination.page(first, after), inputs.as_of(as_of)
         s = await _scope(info.context, scope, d)
-        rels = [rel_of(role)] if role else None
-        rows, total = read.list_people(info.context.runner, scope=s, rels=rels, as_of=d, page=p)
+        rel = rel_of(role) if role else None
+        rows, total = read.list_people(info.context.runner, scope=s, rel=rel, as_of=d, page=p)
         return pagination.connection(rows, p, total, lambda r: Person.from_row(r, d))
 
     @strawberry.field(description=(

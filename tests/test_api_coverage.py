@@ -32,7 +32,16 @@ def gap_set(cov: dict) -> set[tuple]:
             for g in cov["gaps"]["nodes"]}
 
 
-def test_district_coverage_finds_every_gap_kind(world):
+@pytest.fixture(params=["per-village", "set-based"])
+def strategy(request, monkeypatch):
+    """Run a coverage test both ways: village by village (small scopes) and by whole sets (large ones)."""
+    from redengine.api import read
+
+    monkeypatch.setattr(read, "SET_BASED_TOWNSHIPS", 1000 if request.param == "per-village" else 0)
+    return request.param
+
+
+def test_district_coverage_finds_every_gap_kind(world, strategy):
     cov = data(world, COVERAGE, scope="D", asOf=str(AS_OF))["coverage"]
     expected = {
         ("TOWNSHIP_WITHOUT_LEADER", "T3", None),                 # L2's link to T3 ended 2019-01-01
@@ -63,7 +72,7 @@ def test_whole_graph_coverage_equals_the_single_districts(world):
     assert gap_set(whole) == gap_set(district)
 
 
-def test_coverage_as_of_an_earlier_date_counts_links_then_in_force(world):
+def test_coverage_as_of_an_earlier_date_counts_links_then_in_force(world, strategy):
     cov = data(world, COVERAGE, scope="D", asOf="2019-06-01")["coverage"]
     # On 2019-06-01 P1 still liaised with V3 and V5 was still coordinated by C3; the rest is as today.
     assert gap_set(cov) == {
@@ -79,7 +88,7 @@ def test_coverage_as_of_an_earlier_date_counts_links_then_in_force(world):
             ("VILLAGE_WITHOUT_COMMISSIONER", "V6", None)} <= early
 
 
-def test_township_coverage(world):
+def test_township_coverage(world, strategy):
     cov = data(world, COVERAGE, scope="T1", asOf=str(AS_OF))["coverage"]
     assert gap_set(cov) == {
         ("LEADER_TOWNSHIP_COUNT", "D", "L2"),  # L2 contacts T1 and two more townships

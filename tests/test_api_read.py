@@ -95,7 +95,9 @@ def test_person_links_and_people_by_role(world):
     q = """{ person(id: "P1", asOf: "%s") { name title workUnit { name } links { nodes { role unit { id } from } }
                  liaisonVillages { totalCount } }
              liaisons: people(role: LIAISON, asOf: "%s") { nodes { id } }
-             t2: people(scope: "T2", asOf: "%s") { nodes { id } } }""" % (D, D, D)
+             leaders: people(role: LEADER, asOf: "%s") { nodes { id } }
+             everyone: people(asOf: "%s") { totalCount }
+             t2: people(scope: "T2", asOf: "%s") { nodes { id } } }""" % (D, D, D, D, D)
     got = data(world, q)
     p1 = got["person"]
     assert (p1["name"], p1["title"], p1["workUnit"]) == ("王芳", "科长", {"name": "组织部"})
@@ -103,6 +105,7 @@ def test_person_links_and_people_by_role(world):
         ("LIAISON", "V1", "2017-05-01"), ("LIAISON", "V2", "2018-03-01")]
     assert p1["liaisonVillages"]["totalCount"] == 2
     assert ids(got["liaisons"]) == ["P1", "P2", "P3"]
+    assert ids(got["leaders"]) == ["L1", "L2"] and got["everyone"]["totalCount"] == 13
     # linked to a unit of T2 on the date: L2 (leader of T2), S3 (secretary of C3), P2 P3 (V4), K3 (V4)
     assert ids(got["t2"]) == ["K3", "L2", "P2", "P3", "S3"]
 
