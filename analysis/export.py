@@ -41,7 +41,7 @@ from redengine.types import Runner
 if TYPE_CHECKING:
     from redengine.api.context import Principal
 
-PAGE_SIZE = 5000
+PAGE_SIZE = 20000
 PSEUDONYM_ENV = "REDENGINE_PSEUDONYM_KEY"
 
 
@@ -68,45 +68,55 @@ def to_networkx(
     if page_size < 1:
         raise ConfigError(f"page_size must be at least 1, got {page_size}")
     base = {"as_of": day, "page": page_size}
-
-    scope_ids = _scope(runner, scope, principal, base, at)
+    scope, scope_ids = _scope(runner, scope, principal, base, at)
     g = nx.MultiDiGraph(as_of=day, scope=scope, include_people=include_people, pseudonymised=not personal)
+    _add_units(g, runner, scope_ids, base, at)
+    if include_people:
+        exported = _add_people(g, runner, scope_ids, base, at, personal)
+        if personal:
+            _audit(runner, principal, scope, day, exported)
+    return g
 
-    # 1. units, 2. the links between them (both ends must be exported), 3. people page by page
-    unit_pages = (_chunks(scope_ids, page_size, lambda ids: runner.read(q.UNITS_BY_ID[at], {**base, "ids": ids}))
-                  if scope_ids is not None else _keyset(runner, q.UNIT_PAGE[at], base))
-    for rows in unit_pages:
+
+def _add_units(g: nx.MultiDiGraph, runner: Runner, scope_ids: list[str] | None, base: dict, at: bool) -> None:
+    """Units page by page, then the links between them (both ends exported)."""
+    page = base["page"]
+    pages = (_chunks(scope_ids, page, lambda ids: runner.read(q.UNITS_BY_ID[at], {**base, "ids": ids}))
+             if scope_ids is not None else _keyset(runner, q.UNIT_PAGE[at], base))
+    for rows in pages:
         for r in rows:
-            g.add_node(r["id"], **_unit_attrs(r, day))
-    for ids in _batched(sorted(g.nodes), page_size):
+            g.add_node(r["id"], **_unit_attrs(r, base["as_of"]))
+    for ids in _batched(sorted(g.nodes), page):
         for r in runner.read(q.UNIT_LINKS_FROM[at], {**base, "ids": ids}):
             if r["dst"] in g:
                 _add_link(g, r["src"], r)
 
-    if include_people:
-        units = set(g.nodes) if scope_ids is not None else None
-        hide = None if personal else _pseudonymiser(runner)
-        if scope_ids is not None:
-            people = sorted({r["id"] for ids in _batched(scope_ids, page_size)
-                             for r in runner.read(q.SCOPE_PEOPLE[at], {**base, "ids": ids})})
-            pages = _chunks(people, page_size, lambda ids: runner.read(q.PEOPLE_BY_ID[personal][at], {**base, "ids": ids}))
-        else:
-            pages = _keyset(runner, q.PERSON_PAGE[personal][at], base)
-        exported = 0
-        for rows in pages:
-            keys = {r["id"]: (hide(r["id"]) if hide else r["id"]) for r in rows}
-            for r in rows:
-                key = keys[r["id"]]
-                if key in g:
-                    raise RedEngineError(f"person id {r['id']!r} is also a unit id; export pseudonymised")
-                g.add_node(key, **_person_attrs(r, key, personal))
-            for r in runner.read(q.PERSON_LINKS_FROM[at], {**base, "ids": list(keys)}):
-                if r["dst"] in g and (units is None or r["dst"] in units):
-                    _add_link(g, keys[r["src"]], r)
-            exported += len(rows)
-        if personal:
-            _audit(runner, principal, scope, day, exported)
-    return g
+
+def _add_people(g: nx.MultiDiGraph, runner: Runner, scope_ids: list[str] | None, base: dict, at: bool,
+                personal: bool) -> int:
+    """People page by page, each page with its links into exported units; returns how many."""
+    page = base["page"]
+    units = set(g.nodes)
+    hide = None if personal else _pseudonymiser(runner)
+    if scope_ids is not None:
+        people = sorted({r["id"] for ids in _batched(scope_ids, page)
+                         for r in runner.read(q.SCOPE_PEOPLE[at], {**base, "ids": ids})})
+        pages = _chunks(people, page, lambda ids: runner.read(q.PEOPLE_BY_ID[personal][at], {**base, "ids": ids}))
+    else:
+        pages = _keyset(runner, q.PERSON_PAGE[personal][at], base)
+    exported = 0
+    for rows in pages:
+        keys = {r["id"]: (hide(r["id"]) if hide else r["id"]) for r in rows}
+        for r in rows:
+            key = keys[r["id"]]
+            if key in g:
+                raise RedEngineError(f"person id {r['id']!r} is also a unit id; export pseudonymised")
+            g.add_node(key, **_person_attrs(r, key, personal))
+        for r in runner.read(q.PERSON_LINKS_FROM[at], {**base, "ids": list(keys)}):
+            if r["dst"] in units:
+                _add_link(g, keys[r["src"]], r)
+        exported += len(rows)
+    return exported
 
 
 def pseudonym(key: str, person_id: str) -> str:
@@ -138,11 +148,12 @@ def _day(as_of: dt.date | str | None) -> dt.date | None:
         raise ConfigError(f"as_of: {e}") from e
 
 
-def _scope(runner: Runner, scope: str | None, principal: Principal | None, base: dict, at: bool) -> list[str] | None:
-    """The sorted unit ids to export, or None for the whole district."""
+def _scope(runner: Runner, scope: str | None, principal: Principal | None, base: dict,
+           at: bool) -> tuple[str | None, list[str] | None]:
+    """The unit whose subtree is exported and the subtree's sorted unit ids; (None, None) for the whole district."""
     limit = principal.scope if principal is not None else None
     if scope is None and limit is None:
-        return None
+        return None, None
     target = scope or limit
     if not runner.read(q.UNIT_EXISTS, {"id": target}):
         raise NotFound(f"scope: no unit with id {target!r}")
@@ -151,7 +162,7 @@ def _scope(runner: Runner, scope: str | None, principal: Principal | None, base:
         allowed = {r["id"] for r in runner.read(q.SCOPE_UNITS[at], {**base, "scope": limit})}
         if target not in allowed:
             raise ExportNotAllowed(f"scope: unit {target!r} is outside township {limit!r} that role {principal.role.value} may read")
-    return ids
+    return target, ids
 
 
 def _keyset(runner: Runner, statement, base: dict) -> Iterator[list[dict]]:

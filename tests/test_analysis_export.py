@@ -177,7 +177,7 @@ def test_township_role_sees_only_its_township(runner):
     world(runner)
     t1 = Principal("t3", "前川", RoleName.TOWNSHIP, township_id="T1")
     g = to_networkx(runner, as_of="2018-01-01", principal=t1, include_people=False)
-    assert set(g.nodes) == {"T1", "C1", "V1", "V2", "E1"}
+    assert set(g.nodes) == {"T1", "C1", "V1", "V2", "E1"} and g.graph["scope"] == "T1"
     assert set(to_networkx(runner, as_of="2018-01-01", scope="V1", principal=t1, include_people=False)) == {"V1"}
     with pytest.raises(ExportNotAllowed):
         to_networkx(runner, scope="T2", principal=t1)
