@@ -106,13 +106,14 @@ UPSERT_PEOPLE = write(
     """,
 )
 
+#: rows {id, id_number, phone}; a null value keeps what is stored (an empty roster cell means "not given")
 SET_PERSONAL_DATA = write(
     "links.set_personal_data",
     """
     UNWIND $rows AS r
     MATCH (p:Person {id: r.id})
     MERGE (p)-[:HAS_PERSONAL_DATA]->(d:PersonalData {id: r.id})
-    SET d.id_number = r.id_number, d.phone = r.phone
+    SET d.id_number = coalesce(r.id_number, d.id_number), d.phone = coalesce(r.phone, d.phone)
     RETURN count(d) AS personal
     """,
 )

@@ -1,6 +1,7 @@
 """Plan a people roster (人员): add and rename people, move their workplace, keep personal data apart.
 
-Sensitive values (ID-card number, phone) are compared in memory and never put in a message.
+Sensitive values (ID-card number, phone) are compared inside the engine, never read back, and
+never put in a message.
 A person missing from a whole-district roster is ended; with --scope only their workplace link
 in the scope is ended (they may have moved elsewhere in the district).
 """
@@ -48,7 +49,6 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
         if g is None:
             upserts.append({"id": r.id, "name": r.name, "from": day, "source": src})
             plan.note("people added")
-            g = {}
         else:
             if g["to"] is not None and g["to"] <= day:
                 reopen.append({"id": r.id, "source": src})
@@ -56,11 +56,8 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
             if g["name"] != r.name:
                 upserts.append({"id": r.id, "name": r.name, "from": g["from"], "source": src})
                 plan.note("people renamed")
-        # Empty cells mean "not given": a stored value is kept, never cleared.
-        id_number = r.id_number or g.get("id_number")
-        phone = r.phone or g.get("phone")
-        if (id_number, phone) != (g.get("id_number"), g.get("phone")):
-            personal.append({"id": r.id, "id_number": id_number, "phone": phone})
+        if r.id_number or r.phone:  # empty cells mean "not given": SET_PERSONAL_DATA keeps what is stored
+            personal.append({"id": r.id, "id_number": r.id_number, "phone": r.phone})
         target = (r.unit_id, r.title) if r.unit_id else None
         current, fixed = works.get(r.id, []), False
         for w in current:
@@ -87,6 +84,9 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
 
     plan.add(links.UPSERT_PEOPLE, upserts)
     plan.add(queries.REOPEN_PEOPLE, reopen, "people reopened")
+    if personal:
+        differs = {d["id"] for d in ctx.runner.read(queries.PERSONAL_DATA_DIFFERS, {"rows": [r for r in personal if r["id"] in people]})}
+        personal = [r for r in personal if r["id"] not in people or r["id"] in differs]
     plan.add(links.SET_PERSONAL_DATA, personal, "personal data set")
     plan.add(links.END["WORKS_AT"], ends, "workplace links ended")
     plan.add(links.OPEN["WORKS_AT"], opens, "workplace links opened")

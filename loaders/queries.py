@@ -15,12 +15,20 @@ ALL_UNITS = read(
     "u.from AS from, u.to AS to",
 )
 
-ALL_PEOPLE = read(
-    "loaders.all_people",
+ALL_PEOPLE = read("loaders.all_people", "MATCH (p:Person) RETURN p.id AS id, p.name AS name, p.from AS from, p.to AS to")
+
+#: rows {id, id_number, phone} from a roster (null = not given) → the ids whose stored values differ.
+#: The comparison runs in the engine, so the loader never reads sensitive values back.
+PERSONAL_DATA_DIFFERS = read(
+    "loaders.personal_data_differs",
     """
-    MATCH (p:Person)
+    UNWIND $rows AS r
+    MATCH (p:Person {id: r.id})
     OPTIONAL MATCH (p)-[:HAS_PERSONAL_DATA]->(d:PersonalData)
-    RETURN p.id AS id, p.name AS name, p.from AS from, p.to AS to, d.id_number AS id_number, d.phone AS phone
+    WITH r, d
+    WHERE d IS NULL OR (r.id_number IS NOT NULL AND coalesce(d.id_number, '') <> r.id_number)
+       OR (r.phone IS NOT NULL AND coalesce(d.phone, '') <> r.phone)
+    RETURN r.id AS id
     """,
 )
 

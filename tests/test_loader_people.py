@@ -35,9 +35,16 @@ def world(runner, tmp_path):
     return runner
 
 
-def test_people_and_workplaces_added(world):
+def test_people_and_workplaces_added_and_a_reload_changes_nothing(world, tmp_path):
     assert works(world, BASE) == {("P1", "B1", "副部长"), ("P2", "T1", "党委书记"), ("P3", "T2", None)}
     assert world.read(PERSONAL) == [{"id": "P1", "id_number": "42011619800101001X", "phone": "13800000001"}]
+    before = graph_state(world)
+    assert load_file(world, tmp_path / "p.csv", as_of=D(2018, 1, 1)).counts == {}  # sensitive cells included
+    assert graph_state(world) == before
+    f = csv_file(tmp_path / "p2.csv", PEOPLE, [["P1", "王芳", "B1", "副部长", "", "13900000002"], ["P2", "李明", "T1", "党委书记"],
+                                             ["P3", "张强", "T2"]])
+    assert load_file(world, f, as_of=D(2018, 1, 1)).counts == {"personal data set": 1}
+    assert world.read(PERSONAL) == [{"id": "P1", "id_number": "42011619800101001X", "phone": "13900000002"}]
 
 
 def test_move_and_title_change_are_dated_and_empty_cells_keep_personal_data(world, tmp_path):
