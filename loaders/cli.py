@@ -31,8 +31,10 @@ def _date(ctx, param, value):
 @click.option("--scope", metavar="UNIT_ID", help="The roster covers only this unit's subtree.")
 @click.option("--dry-run", is_flag=True, help="Check and report the changes without writing them.")
 @click.option("--who", default=None, help="Who is loading, recorded with the sync (default: the login name).")
+@click.option("--allow-mass-end", is_flag=True,
+              help="Allow a snapshot to end more than a quarter of what it covers (normally refused as a likely partial file).")
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as one JSON list instead of text.")
-def load(files, kind, as_of, scope, dry_run, who, as_json) -> None:
+def load(files, kind, as_of, scope, dry_run, who, allow_mass_end, as_json) -> None:
     """Bring the graph in line with roster FILES (.xlsx or .csv).
 
     Several files load in dependency order (units, people, links, weak, appointment), each one
@@ -48,7 +50,7 @@ def load(files, kind, as_of, scope, dry_run, who, as_json) -> None:
     with connect(Settings.from_env()) as runner:
         try:
             reports = load_rosters(runner, files, kind=kind, as_of=as_of, scope=scope, dry_run=dry_run,
-                                   who=who or _login(), on_report=show)
+                                   who=who or _login(), allow_mass_end=allow_mass_end, on_report=show)
         except ValidationError as e:
             if done:
                 click.echo(f"already loaded: {', '.join(done)}; stopped at {e.problems[0].file}", err=True)

@@ -71,10 +71,11 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
         if target and not fixed and target not in {(w["dst"], w["title"]) for w in current}:
             opens.append({"src": r.id, "dst": r.unit_id, "from": day, "to": None, "title": r.title, "source": src})
 
-    gone = [pid for pid, g in people.items() if pid not in by_id and (g["to"] is None or day < g["to"])
-            and (g["from"] is None or g["from"] <= day)]
+    domain = [pid for pid, g in people.items() if (g["to"] is None or day < g["to"]) and (g["from"] is None or g["from"] <= day)]
     if units.in_scope is not None:
-        gone = [pid for pid in gone if any(units.scoped(w["dst"]) for w in works.get(pid, []))]
+        domain = [pid for pid in domain if any(units.scoped(w["dst"]) for w in works.get(pid, []))]
+    gone = [pid for pid in domain if pid not in by_id]
+    plan.covered, plan.left_out = len(domain), len(gone)
     for pid in gone:
         ends += [{"src": pid, "dst": w["dst"], "to": day, "source": src}
                  for w in works.get(pid, []) if units.scoped(w["dst"])]

@@ -27,6 +27,9 @@ class Ctx:
 class Plan:
     steps: list[tuple[Statement, dict[str, Any]]] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
+    #: for a snapshot: how many entries of the graph it covers, and how many of them it leaves out (ends)
+    covered: int = 0
+    left_out: int = 0
 
     def add(self, statement: Statement, rows: list[dict[str, Any]], what: str | None = None) -> None:
         """Append one UNWIND step for `rows` (skipped when empty) and count them under `what`."""

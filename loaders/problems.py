@@ -31,6 +31,7 @@ class Reason(str, Enum):
     WRONG_KIND = "refers to the wrong kind of unit"
     OUT_OF_SCOPE = "outside the scope"
     CONFLICT = "contradicts the graph"
+    MASS_END = "would end too much"
     CONVENTION = "breaks a convention"
 
 

@@ -66,7 +66,7 @@ def plan_roles(ctx: Ctx, rows: list[LinkRow]) -> Plan:
             graph[(g["person"], g["rel"], g["unit"])].append(g)
 
     opens, ends, corrects = defaultdict(list), defaultdict(list), defaultdict(list)
-    src = ctx.source
+    src, covered, left_out = ctx.source, 0, 0
     for key in set(by_key) | {k for k in graph if units.scoped(k[2])}:
         person, rel, unit = key
         matched: list[dict] = []
@@ -88,15 +88,19 @@ def plan_roles(ctx: Ctx, rows: list[LinkRow]) -> Plan:
                 p.warn(Reason.CONFLICT, f"the graph ended this link on {g['to']}; now " +
                        (f"on {r.end}" if r.end else "it holds again"), r.row, "结束日期")
         for g in graph[key]:
-            if g in matched or not _holds(g["from"], g["to"], day):
+            if not _holds(g["from"], g["to"], day):
                 continue
+            covered += 1
+            if g in matched:
+                continue
+            left_out += 1
             if g["to"] is None:
                 ends[rel].append({"src": person, "dst": unit, "to": day, "source": src})
             else:  # an end planned after the snapshot date: the roster says it has ended already
                 corrects[rel].append({"src": person, "dst": unit, "from": g["from"], "to": day, "source": src})
 
     _conventions(ctx, by_key, graph, units)
-    plan = Plan()
+    plan = Plan(covered=covered, left_out=left_out)
     for rel in sorted(ROLE_BY_REL):
         plan.add(links.END[rel], ends[rel], "links ended")
         plan.add(queries.CORRECT_END[rel], corrects[rel], "link ends corrected")

@@ -36,6 +36,9 @@ PLANNERS: dict[str, Callable[[Ctx, list], Plan]] = {
     "units": plan_units, "people": plan_people, "links": plan_roles, "weak": plan_weak, "appointment": plan_appointments,
 }
 SNAPSHOTS = frozenset({"units", "people", "links", "weak"})  # appointment records are events
+#: A snapshot that leaves out more than this many entries AND this share of what it covers is
+#: refused unless allowed: most likely a partial file, or a missing --scope.
+MASS_END_MIN, MASS_END_SHARE = 10, 0.25
 
 
 @dataclass
@@ -90,7 +93,8 @@ def load_file(runner: Runner, path: Path | str, **options) -> SyncReport:
 
 
 def load_table(runner: Runner, table: Table, *, kind: str | None = None, as_of: dt.date | None = None,
-               scope: str | None = None, dry_run: bool = False, who: str = "cli") -> SyncReport:
+               scope: str | None = None, dry_run: bool = False, who: str = "cli",
+               allow_mass_end: bool = False) -> SyncReport:
     """Check `table` completely, then bring the graph in line with it as of `as_of` (default today)."""
     name = kind_of(table, kind)
     spec = KINDS[name]
@@ -110,6 +114,10 @@ def load_table(runner: Runner, table: Table, *, kind: str | None = None, as_of: 
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     sync_id = f"sync:{name}:{stamp}:{sha256[:8]}"
     plan = PLANNERS[name](Ctx(runner, day, scope, sync_id, problems), rows)
+    if not allow_mass_end and plan.left_out > MASS_END_MIN and plan.left_out > MASS_END_SHARE * plan.covered:
+        problems.error(Reason.MASS_END, f"the roster leaves out {plan.left_out} of the {plan.covered} {name} entries "
+                       f"{'under ' + scope if scope else 'in the district'} on {day}, which would end them; "
+                       "check that the file is complete (or pass --scope); if it is right, allow it (--allow-mass-end)")
     problems.raise_if_errors()
     report = SyncReport(name, table.name, day, scope, len(rows), dict(plan.counts), problems.warnings, dry_run=dry_run)
     if dry_run or not plan.changes:

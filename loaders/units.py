@@ -42,7 +42,9 @@ def plan_units(ctx: Ctx, rows: list[UnitRow]) -> Plan:
         _check_scope(ctx, by_id, units)
     if p.errors:
         return Plan()
-    return _diff(ctx, by_id, units, ending)
+    plan = _diff(ctx, by_id, units, ending)
+    plan.covered, plan.left_out = len(covered), len(ending)
+    return plan
 
 
 def _check_refs(ctx: Ctx, r: UnitRow, by_id, kind_of, units: Units) -> None:

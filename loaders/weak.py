@@ -51,7 +51,11 @@ def plan_weak(ctx: Ctx, rows: list[WeakRow]) -> Plan:
     lifted = []
     for cid, g in sorted(graph.items()):
         still_open = g["status"] == WeakStatus.RECTIFYING.value or (g["lifted_on"] and day < g["lifted_on"])
-        if cid not in by_id and units.scoped(g["unit_id"]) and g["flagged_on"] <= day and still_open:
+        if not (units.scoped(g["unit_id"]) and g["flagged_on"] <= day and still_open):
+            continue
+        plan.covered += 1
+        if cid not in by_id:
+            plan.left_out += 1
             lifted.append({"id": cid, "unit_id": g["unit_id"], "flagged_on": g["flagged_on"], "reasons": g["reasons"] or [],
                            "status": WeakStatus.LIFTED.value, "lifted_on": day, "source": src})
             p.warn(Reason.CONVENTION, f"the case of {g['unit_id']} flagged on {g['flagged_on']} is not in this roster; "

@@ -127,3 +127,14 @@ def test_a_leader_with_three_townships_is_warned(world, tmp_path):
     rows = BASE_LINKS + [["L1", "联系街乡", "T2", "2017-05-01"], ["L1", "联系街乡", "T3", "2017-05-01"]]
     report = load_file(world, csv_file(tmp_path / "l.csv", LINKS, rows), as_of=D(2017, 6, 1))
     assert [w.message for w in report.warnings] == ["L1 contacts 3 townships; a leader contacts 1–2"]
+
+
+def test_a_links_roster_leaving_out_most_links_is_refused(world, tmp_path):
+    rows = [["P1", "联系村", v, "2017-05-01"] for v in ("V1", "V2", "V3")]
+    rows += [[p, "班子成员", "T1", "2017-05-01"] for p in ("P1", "P2", "L1", "L2", "S1")]
+    rows += [[p, "班子成员", "T2", "2017-05-01"] for p in ("P1", "P2", "L1", "L2", "S1")]
+    load_file(world, csv_file(tmp_path / "l.csv", LINKS, rows), as_of=BASE)  # 13 links
+    with pytest.raises(ValidationError) as e:
+        load_file(world, csv_file(tmp_path / "l2.csv", LINKS, rows[:2]), as_of=D(2018, 1, 1))
+    assert "leaves out 11 of the 13 links" in e.value.problems[0].message
+    assert held(world, "COMMITTEE_MEMBER_OF", D(2018, 1, 1)) != set()

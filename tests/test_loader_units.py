@@ -178,3 +178,20 @@ def test_dry_run_reports_without_writing(runner, tmp_path):
     report = load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, rows), as_of=D(2018, 1, 1), dry_run=True)
     assert report.counts["units ended"] == 1 and report.dry_run and report.sync_id is None
     assert graph_state(runner) == before
+
+
+def test_a_roster_leaving_out_most_units_is_refused_unless_allowed(runner, tmp_path):
+    villages = [[f"V{i:02d}", f"村{i}", "村", "T1"] for i in range(1, 16)]
+    head = [["D", "黄陂区", "区"], ["T1", "蔡店街道", "街道", "D"]]
+    load_file(runner, csv_file(tmp_path / "u.csv", UNITS, head + villages), as_of=BASE)
+    before = graph_state(runner)
+    partial = csv_file(tmp_path / "u2.csv", UNITS, head + villages[:4])  # 11 of 17 units left out: > 10 and > 25%
+    with pytest.raises(ValidationError) as e:
+        load_file(runner, partial, as_of=D(2018, 1, 1))
+    [p] = e.value.problems
+    assert p.reason.name == "MASS_END" and "leaves out 11 of the 17 units" in p.message
+    assert graph_state(runner) == before
+    report = load_file(runner, partial, as_of=D(2018, 1, 1), allow_mass_end=True)
+    assert report.counts["units ended"] == 11
+    small = csv_file(tmp_path / "u3.csv", UNITS, head + villages[:3])  # one more left out: well within the rule
+    assert load_file(runner, small, as_of=D(2018, 2, 1)).counts["units ended"] == 1
