@@ -84,16 +84,22 @@ UPSERT_UNITS = write(
     """,
 )
 
-END_UNITS = write(
-    "links.end_units",
-    """
-    UNWIND $rows AS r
-    MATCH (u:Unit {id: r.id})
-    WHERE u.to IS NULL
-    SET u.to = date(r.to), u.ended_by = r.source
-    RETURN count(u) AS ended
-    """,
-)
+def _end_nodes(label: str, name: str) -> Statement:
+    """Rows {id, to, source}: end the open node (a unit that ceased, a person who left)."""
+    return write(
+        name,
+        f"""
+        UNWIND $rows AS r
+        MATCH (n:{label} {{id: r.id}})
+        WHERE n.to IS NULL
+        SET n.to = date(r.to), n.ended_by = r.source
+        RETURN count(n) AS ended
+        """,
+    )
+
+
+END_UNITS = _end_nodes("Unit", "links.end_units")
+END_PEOPLE = _end_nodes("Person", "links.end_people")
 
 UPSERT_PEOPLE = write(
     "links.upsert_people",
@@ -127,4 +133,4 @@ UNITS_AS_OF = read(
     """,
 )
 
-__all__ = ["holds", "OPEN", "END", "AS_OF", "UPSERT_UNITS", "END_UNITS", "UPSERT_PEOPLE", "SET_PERSONAL_DATA", "UNITS_AS_OF", "PERSON_LINKS"]
+__all__ = ["holds", "OPEN", "END", "AS_OF", "UPSERT_UNITS", "END_UNITS", "END_PEOPLE", "UPSERT_PEOPLE", "SET_PERSONAL_DATA", "UNITS_AS_OF", "PERSON_LINKS"]

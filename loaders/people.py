@@ -84,7 +84,7 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
         _warn_still_linked(ctx, set(ended_people))
 
     plan.add(links.UPSERT_PEOPLE, upserts)
-    plan.add(queries.REOPEN_PEOPLE, reopen, "people reopened")
+    plan.add(queries.REOPEN["Person"], reopen, "people reopened")
     if personal:
         differs = {d["id"] for d in ctx.runner.read(queries.PERSONAL_DATA_DIFFERS, {"rows": [r for r in personal if r["id"] in people]})}
         personal = [r for r in personal if r["id"] not in people or r["id"] in differs]
@@ -92,7 +92,7 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
     plan.add(links.END["WORKS_AT"], ends, "workplace links ended")
     plan.add(links.OPEN["WORKS_AT"], opens, "workplace links opened")
     plan.add(queries.SET_WORK_TITLE, titles, "job titles corrected")
-    plan.add(queries.END_PEOPLE, [{"id": pid, "to": day, "source": src} for pid in sorted(ended_people)], "people ended")
+    plan.add(links.END_PEOPLE, [{"id": pid, "to": day, "source": src} for pid in sorted(ended_people)], "people ended")
     return plan
 
 

@@ -63,39 +63,22 @@ NOTICES_BY_ID = read(
     "MATCH (n:Notice) WHERE n.id IN $ids RETURN n.id AS id, n.to AS to, n.doc_no AS doc_no",
 )
 
-END_PEOPLE = write(
-    "loaders.end_people",
-    """
-    UNWIND $rows AS r
-    MATCH (p:Person {id: r.id})
-    WHERE p.to IS NULL
-    SET p.to = date(r.to), p.ended_by = r.source
-    RETURN count(p) AS ended
-    """,
-)
+def _reopen(label: str) -> Statement:
+    return write(
+        f"loaders.reopen.{label}",
+        f"""
+        UNWIND $rows AS r
+        MATCH (n:{label} {{id: r.id}})
+        WHERE n.to IS NOT NULL
+        SET n.previous_to = n.to, n.to = null, n.reopened_by = r.source
+        RETURN count(n) AS reopened
+        """,
+    )
 
-#: rows {id, source}: a unit or person that a roster lists again after an earlier one ended it
-REOPEN_UNITS = write(
-    "loaders.reopen_units",
-    """
-    UNWIND $rows AS r
-    MATCH (u:Unit {id: r.id})
-    WHERE u.to IS NOT NULL
-    SET u.previous_to = u.to, u.to = null, u.reopened_by = r.source
-    RETURN count(u) AS reopened
-    """,
-)
 
-REOPEN_PEOPLE = write(
-    "loaders.reopen_people",
-    """
-    UNWIND $rows AS r
-    MATCH (p:Person {id: r.id})
-    WHERE p.to IS NOT NULL
-    SET p.previous_to = p.to, p.to = null, p.reopened_by = r.source
-    RETURN count(p) AS reopened
-    """,
-)
+#: label → statement; rows {id, source}: a unit or person that a roster lists again after an
+#: earlier one ended it. The end it had is kept in `previous_to`.
+REOPEN: dict[str, Statement] = {label: _reopen(label) for label in ("Unit", "Person")}
 
 
 def _correct_end(rel: str) -> Statement:

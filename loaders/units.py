@@ -165,7 +165,7 @@ def _diff(ctx: Ctx, by_id: dict[str, UnitRow], units: Units, ending: set[str]) -
 
     events = _successions(ctx, by_id, units) + renames
     plan.add(links.UPSERT_UNITS, upserts)
-    plan.add(queries.REOPEN_UNITS, reopen, "units reopened")
+    plan.add(queries.REOPEN["Unit"], reopen, "units reopened")
     for rel, what in (("PART_OF", "parent links"), ("COORDINATED_BY", "composite links")):
         plan.add(links.END[rel], ends[rel], f"{what} ended")
         plan.add(links.OPEN[rel], opens[rel], f"{what} opened")

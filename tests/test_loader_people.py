@@ -106,3 +106,12 @@ def test_unknown_workplace_is_an_error(world, tmp_path):
         load_file(world, csv_file(tmp_path / "p2.csv", PEOPLE, [["P5", "孙丽", "X9"]]), as_of=BASE)
     [p] = e.value.problems
     assert (p.row, p.column, p.reason.name) == (2, "工作单位编码", "UNKNOWN_REF")
+
+
+def test_a_person_listed_again_is_reopened(world, tmp_path):
+    two = csv_file(tmp_path / "p2.csv", PEOPLE, [["P1", "王芳", "B1", "副部长"], ["P2", "李明", "T1", "党委书记"]])
+    load_file(world, two, as_of=D(2018, 1, 1))
+    report = load_file(world, tmp_path / "p.csv", as_of=D(2018, 6, 1))
+    assert report.counts == {"people reopened": 1, "workplace links opened": 1}
+    assert {r["id"]: r["to"] for r in world.read(PEOPLE_NODES)}["P3"] is None
+    assert ("P3", "T2", None) in works(world, D(2018, 6, 1)) and ("P3", "T2", None) not in works(world, D(2018, 3, 1))

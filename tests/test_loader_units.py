@@ -195,3 +195,16 @@ def test_a_roster_leaving_out_most_units_is_refused_unless_allowed(runner, tmp_p
     assert report.counts["units ended"] == 11
     small = csv_file(tmp_path / "u3.csv", UNITS, head + villages[:3])  # one more left out: well within the rule
     assert load_file(runner, small, as_of=D(2018, 2, 1)).counts["units ended"] == 1
+
+
+def test_a_unit_listed_again_after_being_ended_is_reopened_with_a_warning(runner, tmp_path):
+    full = district(tmp_path)
+    load_file(runner, full, as_of=BASE)
+    rows = [r for r in rows_of(full) if r[0] != "V3"]
+    load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, rows), as_of=D(2018, 1, 1))
+    report = load_file(runner, full, as_of=D(2018, 2, 1))
+    assert report.counts == {"units reopened": 1, "parent links opened": 1}
+    assert [(w.row, w.reason.name) for w in report.warnings] == [(8, "CONFLICT")]
+    assert "V3" in units_on(runner, D(2018, 2, 1))
+    assert pairs(runner, "PART_OF", D(2018, 1, 15)) >= {("V1", "T1")} and ("V3", "T2") not in pairs(runner, "PART_OF", D(2018, 1, 15))
+    assert ("V3", "T2") in pairs(runner, "PART_OF", D(2018, 2, 1))
