@@ -74,7 +74,7 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
     domain = [pid for pid, g in people.items() if (g["to"] is None or day < g["to"]) and (g["from"] is None or g["from"] <= day)]
     if units.in_scope is not None:
         domain = [pid for pid in domain if any(units.scoped(w["dst"]) for w in works.get(pid, []))]
-    gone = [pid for pid in domain if pid not in by_id]
+    gone = [pid for pid in domain if pid not in by_id and pid not in ctx.unparsed]
     plan.covered, plan.left_out = len(domain), len(gone)
     for pid in gone:
         ends += [{"src": pid, "dst": w["dst"], "to": day, "source": src}

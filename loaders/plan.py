@@ -21,6 +21,9 @@ class Ctx:
     scope: str | None
     source: str
     problems: Problems
+    #: ids of the rows that failed their own checks: the graph checks still run on the other rows
+    #: (so one run reports everything) but take no reference to these as an error
+    unparsed: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -103,18 +103,24 @@ def load_table(runner: Runner, table: Table, *, kind: str | None = None, as_of: 
     problems.raise_if_errors()
     assert index is not None
     cells, parse = RowCells(spec, index, table.headers, problems), PARSERS[name]
-    rows = [rec for n, c in table.rows if (rec := parse(cells.at(n, c))) is not None]
+    rows, unparsed = [], set()
+    for n, c in table.rows:
+        rec = parse(cells.at(n, c))
+        if rec is not None:
+            rows.append(rec)
+        elif "id" in index and c[index["id"]] is not None:
+            unparsed.add(str(cells.text("id")))
     if not table.rows and name in SNAPSHOTS:
         problems.error(Reason.REQUIRED, f"the roster has no rows; as a snapshot it would end every {name} entry "
                        f"in {'scope ' + scope if scope else 'the district'}")
-    problems.raise_if_errors()
+        problems.raise_if_errors()
 
     day = as_of or today()
     sha256 = table.sha256 or hashlib.sha256(json.dumps([table.headers, table.rows], default=str).encode()).hexdigest()
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     sync_id = f"sync:{name}:{stamp}:{sha256[:8]}"
-    plan = PLANNERS[name](Ctx(runner, day, scope, sync_id, problems), rows)
-    if not allow_mass_end and plan.left_out > MASS_END_MIN and plan.left_out > MASS_END_SHARE * plan.covered:
+    plan = PLANNERS[name](Ctx(runner, day, scope, sync_id, problems, frozenset(unparsed)), rows)
+    if not allow_mass_end and not problems.errors and plan.left_out > MASS_END_MIN and plan.left_out > MASS_END_SHARE * plan.covered:
         problems.error(Reason.MASS_END, f"the roster leaves out {plan.left_out} of the {plan.covered} {name} entries "
                        f"{'under ' + scope if scope else 'in the district'} on {day}, which would end them; "
                        "check that the file is complete (or pass --scope); if it is right, allow it (--allow-mass-end)")

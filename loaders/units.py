@@ -23,9 +23,10 @@ def plan_units(ctx: Ctx, rows: list[UnitRow]) -> Plan:
         else:
             by_id[r.id] = r
     covered = {uid for uid, u in units.all.items() if u.holds(day) and units.scoped(uid)} - {ctx.scope}
-    ending = covered - set(by_id)
+    ending = covered - set(by_id) - ctx.unparsed
 
     def kind_of(uid: str) -> UnitKind | None:
+        """The kind of a unit the roster may refer to (in it, or in the graph and not ended by it); None: none."""
         if uid in by_id:
             return by_id[uid].kind
         u = units.current(uid)
@@ -36,7 +37,7 @@ def plan_units(ctx: Ctx, rows: list[UnitRow]) -> Plan:
         if r.valid_from and r.valid_from > day:
             p.error(Reason.BAD_ORDER, f"生效日期 {r.valid_from} is after the snapshot date {day}", r.row, "生效日期")
         for pred in r.predecessor_ids:
-            if pred not in units.all and pred not in by_id:
+            if pred not in units.all and pred not in by_id and pred not in ctx.unparsed:
                 p.error(Reason.UNKNOWN_REF, f"predecessor {pred} is no known unit", r.row, "前身编码")
     if units.in_scope is not None:
         _check_scope(ctx, by_id, units)
@@ -55,7 +56,7 @@ def _check_refs(ctx: Ctx, r: UnitRow, by_id, kind_of, units: Units) -> None:
             p.error(Reason.REQUIRED, f"上级编码 is required for a {r.kind_label}", r.row, "上级编码")
     elif not allowed:
         p.error(Reason.WRONG_KIND, f"a {r.kind_label} has no parent unit, but {r.parent_id} is given", r.row, "上级编码")
-    else:
+    elif r.parent_id not in ctx.unparsed:
         pk = kind_of(r.parent_id)
         if r.parent_id == r.id:
             p.error(Reason.BAD_VALUE, "a unit cannot be its own parent", r.row, "上级编码")
@@ -64,7 +65,7 @@ def _check_refs(ctx: Ctx, r: UnitRow, by_id, kind_of, units: Units) -> None:
         elif pk not in allowed:
             p.error(Reason.WRONG_KIND, f"parent {r.parent_id} is a {pk.value}; a {r.kind_label} belongs to "
                     f"{' or '.join(k.value for k in sorted(allowed))}", r.row, "上级编码")
-    if r.composite_id is not None:
+    if r.composite_id is not None and r.composite_id not in ctx.unparsed:
         ck = kind_of(r.composite_id)
         if r.kind not in COORDINATED_KINDS:
             p.error(Reason.WRONG_KIND, f"a {r.kind_label} is not coordinated by a composite committee", r.row, "综合党委编码")
@@ -93,7 +94,7 @@ def _check_scope(ctx: Ctx, by_id: dict[str, UnitRow], units: Units) -> None:
     memo: dict[str, bool] = {}
 
     def inside(uid: str, seen: frozenset[str]) -> bool:
-        if uid == ctx.scope:
+        if uid == ctx.scope or uid in ctx.unparsed:
             return True
         if uid in memo:
             return memo[uid]

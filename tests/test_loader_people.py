@@ -96,7 +96,7 @@ def test_bad_sensitive_values_are_reported_without_echoing_them(world, tmp_path)
     with pytest.raises(ValidationError) as e:
         load_file(world, f, as_of=BASE)
     text = "\n".join(map(str, e.value.problems))
-    assert [(p.row, p.column) for p in e.value.problems] == [(2, "身份证号"), (2, "手机")]
+    assert [(p.row, p.column) for p in e.value.problems] == [(2, "身份证号"), (2, "手机"), (3, "工作单位编码")]
     assert "4201161980" not in text and "12345" not in text
     assert graph_state(world) == before
 

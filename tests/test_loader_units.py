@@ -208,3 +208,14 @@ def test_a_unit_listed_again_after_being_ended_is_reopened_with_a_warning(runner
     assert "V3" in units_on(runner, D(2018, 2, 1))
     assert pairs(runner, "PART_OF", D(2018, 1, 15)) >= {("V1", "T1")} and ("V3", "T2") not in pairs(runner, "PART_OF", D(2018, 1, 15))
     assert ("V3", "T2") in pairs(runner, "PART_OF", D(2018, 2, 1))
+
+
+def test_row_errors_and_graph_errors_come_in_one_report_without_knock_on_errors(runner, tmp_path):
+    load_file(runner, district(tmp_path), as_of=BASE)
+    rows = rows_of(district(tmp_path))
+    rows[1] = ["T1", "蔡店街道", "街", "D"]        # row 3: bad kind; V1, V2 and C1 still name T1 as parent
+    rows[6] = ["V3", "甘棠铺村", "村", "T9"]        # row 8: unknown parent
+    with pytest.raises(ValidationError) as e:
+        load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, rows), as_of=D(2018, 1, 1))
+    assert [(p.row, p.column, p.reason.name) for p in e.value.problems] == [
+        (3, "类型", "BAD_VALUE"), (8, "上级编码", "UNKNOWN_REF")]
