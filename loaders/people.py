@@ -85,8 +85,9 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
 
     plan.add(links.UPSERT_PEOPLE, upserts)
     plan.add(queries.REOPEN["Person"], reopen, "people reopened")
-    if personal:
-        differs = {d["id"] for d in ctx.runner.read(queries.PERSONAL_DATA_DIFFERS, {"rows": [r for r in personal if r["id"] in people]})}
+    known = [r for r in personal if r["id"] in people]  # new people have nothing stored to compare with
+    if known:
+        differs = {d["id"] for d in ctx.runner.read(queries.PERSONAL_DATA_DIFFERS, {"rows": known})}
         personal = [r for r in personal if r["id"] not in people or r["id"] in differs]
     plan.add(links.SET_PERSONAL_DATA, personal, "personal data set")
     plan.add(links.END["WORKS_AT"], ends, "workplace links ended")
