@@ -10,7 +10,7 @@ import base64
 import binascii
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
@@ -22,6 +22,12 @@ _PREFIX = "offset:"
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+#: the paging arguments every list takes
+First = Annotated[int | None, strawberry.argument(
+    description=f"Page size: {DEFAULT_PAGE} when not given, at most {MAX_PAGE}.")]
+After = Annotated[str | None, strawberry.argument(
+    description="Cursor of the item to start after (`pageInfo.endCursor` of the previous page).")]
 
 
 @strawberry.type(description="Where a page sits in its list (Relay).")

@@ -13,7 +13,7 @@ from redengine.api.context import Context
 from redengine.api.limits import extensions
 from redengine.api.loaders import loader, may_see, visible
 from redengine.api.mutations import Mutation
-from redengine.api.pagination import Connection
+from redengine.api.pagination import After, Connection, First
 from redengine.api.types.appointment import AppointmentCheck
 from redengine.api.types.common import Role, UnitKind, WeakStatus, kinds, rel_of
 from redengine.api.types.coverage import Coverage
@@ -24,13 +24,9 @@ from redengine.api.types.weak import WeakCase
 AS_OF = "The date the answer holds on (YYYY-MM-DD); today when not given."
 SCOPE = ("A unit whose subtree (itself and the units under it) to search; the whole district when not given. "
          "A township token only ever sees its own township.")
-FIRST = f"Page size: {pagination.DEFAULT_PAGE} when not given, at most {pagination.MAX_PAGE}."
-AFTER = "Cursor of the item to start after (`pageInfo.endCursor` of the previous page)."
 
 AsOf = Annotated[dt.date | None, strawberry.argument(description=AS_OF)]
 Scope = Annotated[strawberry.ID | None, strawberry.argument(description=SCOPE)]
-First = Annotated[int | None, strawberry.argument(description=FIRST)]
-After = Annotated[str | None, strawberry.argument(description=AFTER)]
 
 
 async def _scope(ctx: Context, requested: str | None, as_of: dt.date) -> str | None:

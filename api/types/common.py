@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
@@ -41,6 +42,11 @@ class WeakStatus(Enum):
 class Conclusion(Enum):
     FOR = strawberry.enum_value("for", description="同意")
     AGAINST = strawberry.enum_value("against", description="不同意")
+
+
+Kinds = Annotated[list[UnitKind] | None, strawberry.argument(description="Only units of these kinds.")]
+RoleFilter = Annotated[Role | None, strawberry.argument(description="Only links in this role.")]
+StatusFilter = Annotated[WeakStatus | None, strawberry.argument(description="Only cases with this status on the date.")]
 
 
 def role_of(rel: str) -> Role:

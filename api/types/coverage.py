@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
-from redengine.api.pagination import Connection, paginate
+from redengine.api.pagination import After, Connection, First, paginate
 from redengine.api.read import Gap as GapCode
 from redengine.api.types.organisation import Organisation
 from redengine.api.types.person import Person
@@ -62,8 +63,8 @@ class Coverage:
     _gaps: strawberry.Private[list[Gap]]
 
     @strawberry.field(description="Gaps, by kind then unit id; filter by kind.")
-    def gaps(self, kind: list[GapKind] | None = None, first: int | None = None,
-             after: str | None = None) -> Connection[Gap]:
+    def gaps(self, kind: Annotated[list[GapKind] | None, strawberry.argument(description="Only gaps of these kinds.")] = None, first: First = None,
+             after: After = None) -> Connection[Gap]:
         items = [g for g in self._gaps if not kind or g.kind in kind]
         return paginate(items, first, after)
 

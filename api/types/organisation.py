@@ -10,9 +10,9 @@ from strawberry.types import Info
 
 from redengine.api.context import Context
 from redengine.api.loaders import keep_visible, loader, may_see
-from redengine.api.pagination import Connection, paginate
+from redengine.api.pagination import After, Connection, First, paginate
 from redengine.api.read import case_status
-from redengine.api.types.common import UnitKind, WeakStatus, kinds
+from redengine.api.types.common import Kinds, StatusFilter, UnitKind, WeakStatus, kinds
 from redengine.api.types.person import RoleLink
 
 if TYPE_CHECKING:
@@ -82,8 +82,8 @@ class Organisation:
         return await self._unit(info, "parent")
 
     @strawberry.field(description="Units formally under this one (PART_OF), ordered by id; filter by kind.")
-    async def children(self, info: Info[Context, None], kind: list[UnitKind] | None = None, first: int | None = None,
-                       after: str | None = None) -> Connection[Organisation]:
+    async def children(self, info: Info[Context, None], kind: Kinds = None, first: First = None,
+                       after: After = None) -> Connection[Organisation]:
         return await self._units(info, "children", kind, first, after)
 
     @strawberry.field(description="The regional composite Party committee (区域综合党委) that coordinates this unit.")
@@ -91,8 +91,8 @@ class Organisation:
         return await self._unit(info, "composite")
 
     @strawberry.field(description="For a composite committee: the units it coordinates (统筹), ordered by id.")
-    async def coordinated_units(self, info: Info[Context, None], kind: list[UnitKind] | None = None,
-                                first: int | None = None, after: str | None = None) -> Connection[Organisation]:
+    async def coordinated_units(self, info: Info[Context, None], kind: Kinds = None,
+                                first: First = None, after: After = None) -> Connection[Organisation]:
         return await self._units(info, "coordinated", kind, first, after)
 
     @strawberry.field(description="The Party secretary (书记); if the records hold several, the latest appointed.")
@@ -104,23 +104,23 @@ class Organisation:
         return await self._one_role(info, "COMMISSIONER_OF")
 
     @strawberry.field(description="For a village or community: the cadres who liaise with it (联系村).")
-    async def liaison_cadres(self, info: Info[Context, None], first: int | None = None,
-                             after: str | None = None) -> Connection[RoleLink]:
+    async def liaison_cadres(self, info: Info[Context, None], first: First = None,
+                             after: After = None) -> Connection[RoleLink]:
         return await self._role_list(info, "LIAISES_WITH", first, after)
 
     @strawberry.field(description="For a township: the standing-committee leaders who contact it (联系街乡).")
-    async def leaders(self, info: Info[Context, None], first: int | None = None,
-                      after: str | None = None) -> Connection[RoleLink]:
+    async def leaders(self, info: Info[Context, None], first: First = None,
+                      after: After = None) -> Connection[RoleLink]:
         return await self._role_list(info, "CONTACTS_TOWNSHIP", first, after)
 
     @strawberry.field(description="The committee's members (班子成员); for the district, the standing-committee leaders.")
-    async def committee_members(self, info: Info[Context, None], first: int | None = None,
-                                after: str | None = None) -> Connection[RoleLink]:
+    async def committee_members(self, info: Info[Context, None], first: First = None,
+                                after: After = None) -> Connection[RoleLink]:
         return await self._role_list(info, "COMMITTEE_MEMBER_OF", first, after)
 
     @strawberry.field(description="Weak-organisation cases (软弱涣散) flagged on or before the date, newest first.")
-    async def weak_cases(self, info: Info[Context, None], status: WeakStatus | None = None, first: int | None = None,
-                         after: str | None = None) -> Connection[WeakCaseRef]:
+    async def weak_cases(self, info: Info[Context, None], status: StatusFilter = None, first: First = None,
+                         after: After = None) -> Connection[WeakCaseRef]:
         from redengine.api.types.weak import WeakCase
 
         rows = await loader(info.context, "weak_cases", self.as_of).load(self.id)
@@ -129,8 +129,8 @@ class Organisation:
         return paginate(cases, first, after, lambda c: WeakCase.from_row(c[0], c[1], self, self.as_of))
 
     @strawberry.field(description="Merges, splits, renames and reparentings this unit took part in, up to the date.")
-    async def events(self, info: Info[Context, None], first: int | None = None,
-                     after: str | None = None) -> Connection[UnitEvent]:
+    async def events(self, info: Info[Context, None], first: First = None,
+                     after: After = None) -> Connection[UnitEvent]:
         rows = await loader(info.context, "events", self.as_of).load(self.id)
         out = []
         for r in rows:

@@ -16,8 +16,8 @@ from strawberry.types import Info
 
 from redengine.api.context import Context
 from redengine.api.loaders import audit_loader, keep_visible, loader, may_see
-from redengine.api.pagination import Connection, paginate
-from redengine.api.types.common import Role, rel_of, role_label, role_of
+from redengine.api.pagination import After, Connection, First, paginate
+from redengine.api.types.common import Role, RoleFilter, rel_of, role_label, role_of
 
 if TYPE_CHECKING:
     from redengine.api.types.organisation import Organisation
@@ -96,13 +96,13 @@ class Person:
         return paginate(rows, first, after, lambda r: RoleLink.from_row(r, self, r["unit"], self.as_of))
 
     @strawberry.field(description="The person's roles in units, in force on the date, oldest first; filter by role.")
-    async def links(self, info: Info[Context, None], role: Role | None = None, first: int | None = None,
-                    after: str | None = None) -> Connection[RoleLink]:
+    async def links(self, info: Info[Context, None], role: RoleFilter = None, first: First = None,
+                    after: After = None) -> Connection[RoleLink]:
         return await self._link_page(info, role, first, after)
 
     @strawberry.field(description="The villages and communities this cadre liaises with (联系村) on the date.")
-    async def liaison_villages(self, info: Info[Context, None], first: int | None = None,
-                               after: str | None = None) -> Connection[RoleLink]:
+    async def liaison_villages(self, info: Info[Context, None], first: First = None,
+                               after: After = None) -> Connection[RoleLink]:
         return await self._link_page(info, Role.LIAISON, first, after)
 
     async def _sensitive(self, info: Info[Context, None], key: str, field: str, keep: tuple[int, int]) -> str | None:

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from redengine.api.context import Context
 from redengine.api.loaders import keep_visible, loader
-from redengine.api.pagination import Connection, paginate
+from redengine.api.pagination import After, Connection, First, paginate
 from redengine.api.types.common import WeakStatus
 from redengine.api.types.organisation import Organisation
 from redengine.api.types.person import RoleLink
@@ -42,8 +42,8 @@ class WeakCase:
             status=st, status_label=STATUS_LABELS[st], as_of=as_of)
 
     @strawberry.field(description="The cadres who liaise with the unit (联系村).")
-    async def liaison_cadres(self, info: Info[Context, None], first: int | None = None,
-                             after: str | None = None) -> Connection[RoleLink]:
+    async def liaison_cadres(self, info: Info[Context, None], first: First = None,
+                             after: After = None) -> Connection[RoleLink]:
         return await self.unit._role_list(info, "LIAISES_WITH", first, after)
 
     @strawberry.field(description="The unit's college-graduate commissioner (党建专员).")
@@ -55,8 +55,8 @@ class WeakCase:
         return await self.unit._unit(info, "composite")
 
     @strawberry.field(description="Other units of the same composite committee with no case open on the date: who can lead it.")
-    async def strong_peers(self, info: Info[Context, None], first: int | None = None,
-                           after: str | None = None) -> Connection[Organisation]:
+    async def strong_peers(self, info: Info[Context, None], first: First = None,
+                           after: After = None) -> Connection[Organisation]:
         rows = await loader(info.context, "strong_peers", self.as_of).load(self.unit.id)
         rows = await keep_visible(info.context, rows, self.as_of)
         return paginate(rows, first, after, lambda r: Organisation.from_row(r["unit"], self.as_of))
