@@ -29,8 +29,8 @@ USER_ERRORS: tuple[type[Exception], ...] = (BadInput,)
 
 def should_mask(error: GraphQLError) -> bool:
     original = error.original_error
-    if original is None:
-        return False  # about the query itself: syntax, validation, limits
+    if original is None or error.path is None:
+        return False  # about the request itself: syntax, validation, limits, variables that do not parse
     return not isinstance(original, USER_ERRORS)
 
 

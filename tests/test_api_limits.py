@@ -95,6 +95,12 @@ def test_introspection_passes_the_limits(world):
     assert not result.errors and result.data["__schema"]["queryType"]["name"] == "Query"
 
 
+def test_a_variable_that_does_not_parse_is_shown_not_masked(world):
+    result = execute(world, "query($d: Date) { organisation(id: \"V1\", asOf: $d) { id } }", d="2020-13-45")
+    [err] = result.errors
+    assert "$d" in err.message and "2020-13-45" in err.message
+
+
 def test_internal_errors_are_masked(tmp_path):
     from redengine.graph.falkor import EmbeddedServer, FalkorRunner
 
