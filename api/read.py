@@ -25,18 +25,18 @@ NOTHING = "\x00nothing"
 
 
 # -- rows -------------------------------------------------------------------------------------------
-_UNIT_KEYS = ("id", "name", "kind", "kind_label", "from", "to")
-_CASE_KEYS = ("id", "flagged_on", "reasons", "status", "lifted_on")
+_UNIT_KEYS = tuple((k, f"u_{k}") for k in ("id", "name", "kind", "kind_label", "from", "to"))
+_CASE_KEYS = tuple((k, f"w_{k}") for k in ("id", "flagged_on", "reasons", "status", "lifted_on"))
 
 
 def shape(row: dict) -> dict:
     """Fold flat columns back into dicts: u_* → row["unit"], p_* → row["person"], w_* → row["case"]."""
     if "u_id" in row:
-        row["unit"] = None if row["u_id"] is None else {k: row[f"u_{k}"] for k in _UNIT_KEYS}
+        row["unit"] = None if row["u_id"] is None else {k: row[c] for k, c in _UNIT_KEYS}
     if "p_id" in row:
         row["person"] = None if row["p_id"] is None else {"id": row["p_id"], "name": row["p_name"]}
     if "w_id" in row:
-        row["case"] = {k: row[f"w_{k}"] for k in _CASE_KEYS}
+        row["case"] = {k: row[c] for k, c in _CASE_KEYS}
     return row
 
 

@@ -94,6 +94,23 @@ class Served:
         self.thread.join(timeout=30)
 
 
+def in_process(runner):
+    """Run a query through the schema without HTTP or auth (to show where the API's time goes)."""
+    import asyncio
+
+    from redengine.api.context import Context, Principal, RoleName
+    from redengine.api.schema import build_schema
+
+    schema, loop = build_schema(), asyncio.new_event_loop()
+
+    def run(query: str, **variables):
+        ctx = Context(runner, Principal("bench", "bench", RoleName.ADMIN))
+        result = loop.run_until_complete(schema.execute(query, variable_values=variables, context_value=ctx))
+        if result.errors:
+            raise SystemExit(f"API error: {result.errors}")
+    return run
+
+
 def timed(fn, n: int) -> list[float]:
     out = []
     for i in range(n):
@@ -135,10 +152,13 @@ def bench_scale(scale: float, args, base: Path) -> list[tuple]:
             for i in range(10):  # warm up both paths
                 api.gql(CHECK, p=cadres[i], d=AS_OF)
                 runner.read(Q.APPOINTMENT_CHECK, {"person": cadres[i], "as_of": AS_OF})
+            gql = in_process(runner)
             check_api = timed(lambda i: api.gql(CHECK, p=cadres[i % len(cadres)], d=AS_OF), args.checks)
+            check_gql = timed(lambda i: gql(CHECK, p=cadres[i % len(cadres)], d=AS_OF), args.checks)
             check_raw = timed(lambda i: runner.read(Q.APPOINTMENT_CHECK, {"person": cadres[i % len(cadres)], "as_of": AS_OF}),
                               args.checks)
             rows.append((scale, "appointmentCheck", args.checks, *ms(check_api), *ms(check_raw)))
+            rows.append((scale, "  same, GraphQL in-process (no HTTP)", args.checks, *ms(check_gql), *ms(check_raw)))
 
             n = args.coverages if scale <= 1 else args.big_coverages
             api.gql(COVERAGE, s=district, d=AS_OF)
