@@ -16,6 +16,7 @@ from redengine.loaders.plan import Ctx, Plan
 from redengine.loaders.problems import Reason
 from redengine.loaders.rows import PersonRow
 from redengine.loaders.state import Units
+from redengine.loaders.void import add_opens
 from redengine.schema.model import ROLE_BY_REL
 
 
@@ -91,7 +92,8 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
         personal = [r for r in personal if r["id"] not in people or r["id"] in differs]
     plan.add(links.SET_PERSONAL_DATA, personal, "personal data set")
     plan.add(links.END["WORKS_AT"], ends, "workplace links ended")
-    plan.add(links.OPEN["WORKS_AT"], opens, "workplace links opened")
+    again = add_opens(ctx, plan, "WORKS_AT", opens, "workplace links opened")
+    plan.add(queries.SET_WORK_TITLE, [{k: r[k] for k in ("src", "dst", "from", "title")} for r in again])
     plan.add(queries.SET_WORK_TITLE, titles, "job titles corrected")
     plan.add(links.END_PEOPLE, [{"id": pid, "to": day, "source": src} for pid in sorted(ended_people)], "people ended")
     return plan

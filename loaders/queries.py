@@ -7,7 +7,7 @@ and redengine.graph.records; only what no other feature needs is here.
 from __future__ import annotations
 
 from redengine.graph.statements import Statement, read, write
-from redengine.schema.model import PERSON_LINKS
+from redengine.schema.model import DATED_LINKS, UNIT_LINKS
 
 ALL_UNITS = read(
     "loaders.all_units",
@@ -82,11 +82,12 @@ REOPEN: dict[str, Statement] = {label: _reopen(label) for label in ("Unit", "Per
 
 
 def _correct_end(rel: str) -> Statement:
+    src = "Unit" if rel in UNIT_LINKS else "Person"
     return write(
         f"loaders.correct_end.{rel}",
         f"""
         UNWIND $rows AS r
-        MATCH (a:Person {{id: r.src}})-[l:{rel}]->(b:Unit {{id: r.dst}})
+        MATCH (a:{src} {{id: r.src}})-[l:{rel}]->(b:Unit {{id: r.dst}})
         WHERE l.from = date(r.from) AND l.to IS NOT NULL
         SET l.previous_to = l.to, l.to = date(r.to), l.corrected_by = r.source, l.corrected_at = localdatetime()
         RETURN count(l) AS corrected
@@ -96,7 +97,17 @@ def _correct_end(rel: str) -> Statement:
 
 #: rel → statement; rows {src, dst, from, to, source}: set the end of an ENDED link (to may be null: reopen).
 #: The end it had is kept in `previous_to`.
-CORRECT_END: dict[str, Statement] = {rel: _correct_end(rel) for rel in PERSON_LINKS}
+CORRECT_END: dict[str, Statement] = {rel: _correct_end(rel) for rel in DATED_LINKS}
+
+#: links ended on the day they began (a same-day correction): {src, rel, dst, from}
+VOID_LINKS = read(
+    "loaders.void_links",
+    """
+    MATCH (a)-[l]->(b:Unit)
+    WHERE type(l) IN $types AND l.to = l.from
+    RETURN a.id AS src, type(l) AS rel, b.id AS dst, l.from AS from
+    """,
+)
 
 START_SYNC = write(
     "loaders.start_sync",

@@ -17,6 +17,7 @@ from redengine.loaders.plan import Ctx, Plan
 from redengine.loaders.problems import Reason
 from redengine.loaders.rows import LinkRow
 from redengine.loaders.state import Units
+from redengine.loaders.void import add_opens
 from redengine.schema.model import LEADER_MAX_TOWNSHIPS, ROLE_BY_REL, ROLES, Role, UnitKind
 
 Key = tuple[str, str, str]  # person, rel, unit
@@ -62,7 +63,7 @@ def plan_roles(ctx: Ctx, rows: list[LinkRow]) -> Plan:
 
     graph: dict[Key, list[dict]] = defaultdict(list)
     for g in ctx.runner.read(queries.PERSON_LINK_HISTORY, {"types": list(ROLE_BY_REL)}):
-        if g["to"] is None or g["from"] < g["to"]:  # a zero-length link never held; ignore it
+        if g["to"] is None or g["from"] < g["to"]:  # a zero-length link never held (add_opens reopens it)
             graph[(g["person"], g["rel"], g["unit"])].append(g)
 
     opens, ends, corrects = defaultdict(list), defaultdict(list), defaultdict(list)
@@ -104,7 +105,7 @@ def plan_roles(ctx: Ctx, rows: list[LinkRow]) -> Plan:
     for rel in sorted(ROLE_BY_REL):
         plan.add(links.END[rel], ends[rel], "links ended")
         plan.add(queries.CORRECT_END[rel], corrects[rel], "link ends corrected")
-        plan.add(links.OPEN[rel], opens[rel], "links opened")
+        add_opens(ctx, plan, rel, opens[rel], "links opened")
     return plan
 
 

@@ -10,6 +10,7 @@ from redengine.loaders.plan import Ctx, Plan
 from redengine.loaders.problems import Reason
 from redengine.loaders.rows import UnitRow
 from redengine.loaders.state import Units
+from redengine.loaders.void import add_opens
 from redengine.schema.model import COORDINATED_KINDS, PARENT_KINDS, PERSON_LINKS, EventKind, UnitKind
 
 
@@ -169,7 +170,7 @@ def _diff(ctx: Ctx, by_id: dict[str, UnitRow], units: Units, ending: set[str]) -
     plan.add(queries.REOPEN["Unit"], reopen, "units reopened")
     for rel, what in (("PART_OF", "parent links"), ("COORDINATED_BY", "composite links")):
         plan.add(links.END[rel], ends[rel], f"{what} ended")
-        plan.add(links.OPEN[rel], opens[rel], f"{what} opened")
+        add_opens(ctx, plan, rel, opens[rel], f"{what} opened")
     plan.add(links.END_UNITS, [{"id": uid, "to": day, "source": src} for uid in sorted(ending)], "units ended")
     for rel, rows in person_ends.items():
         plan.add(links.END[rel], rows, "person links ended with their unit")

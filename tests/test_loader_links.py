@@ -132,3 +132,14 @@ def test_a_links_roster_leaving_out_most_links_is_refused(world, tmp_path):
         load_file(world, csv_file(tmp_path / "l2.csv", LINKS, rows[:2]), as_of=D(2018, 1, 1))
     assert "leaves out 11 of the 13 links" in e.value.problems[0].message
     assert held(world, "COMMITTEE_MEMBER_OF", D(2018, 1, 1)) != set()
+
+
+def test_a_link_ended_on_the_day_it_began_can_be_listed_again(world, tmp_path):
+    load_file(world, csv_file(tmp_path / "l.csv", LINKS, BASE_LINKS), as_of=BASE)  # P1 liaises with V1 from BASE
+    without = [r for r in BASE_LINKS if r[:3] != ["P1", "联系村", "V1"]]
+    load_file(world, csv_file(tmp_path / "l2.csv", LINKS, without), as_of=BASE)  # same-day fix: ended on BASE
+    assert ("P1", "V1") not in held(world, "LIAISES_WITH", BASE)
+    report = load_file(world, csv_file(tmp_path / "l3.csv", LINKS, BASE_LINKS), as_of=BASE)  # fixed back
+    assert report.counts == {"links opened": 1}
+    assert ("P1", "V1") in held(world, "LIAISES_WITH", BASE)
+    assert load_file(world, csv_file(tmp_path / "l3.csv", LINKS, BASE_LINKS), as_of=BASE).counts == {}

@@ -115,3 +115,13 @@ def test_a_person_listed_again_is_reopened(world, tmp_path):
     assert report.counts == {"people reopened": 1, "workplace links opened": 1}
     assert {r["id"]: r["to"] for r in world.read(PEOPLE_NODES)}["P3"] is None
     assert ("P3", "T2", None) in works(world, D(2018, 6, 1)) and ("P3", "T2", None) not in works(world, D(2018, 3, 1))
+
+
+def test_same_day_move_and_back_restores_the_workplace_and_title(world, tmp_path):
+    moved = csv_file(tmp_path / "p2.csv", PEOPLE, [["P1", "王芳", "T1", "挂职"], ["P2", "李明", "T1", "党委书记"], ["P3", "张强", "T2"]])
+    load_file(world, moved, as_of=BASE)
+    back = csv_file(tmp_path / "p3.csv", PEOPLE, [["P1", "王芳", "B1", "部长"], ["P2", "李明", "T1", "党委书记"], ["P3", "张强", "T2"]])
+    report = load_file(world, back, as_of=BASE)
+    assert report.counts == {"workplace links ended": 1, "workplace links opened": 1}
+    assert works(world, BASE) == {("P1", "B1", "部长"), ("P2", "T1", "党委书记"), ("P3", "T2", None)}
+    assert load_file(world, back, as_of=BASE).counts == {}

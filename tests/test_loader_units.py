@@ -219,3 +219,17 @@ def test_row_errors_and_graph_errors_come_in_one_report_without_knock_on_errors(
         load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, rows), as_of=D(2018, 1, 1))
     assert [(p.row, p.column, p.reason.name) for p in e.value.problems] == [
         (3, "类型", "BAD_VALUE"), (8, "上级编码", "UNKNOWN_REF")]
+
+
+def test_same_day_flip_back_reopens_the_link_ended_that_day(runner, tmp_path):
+    full = district(tmp_path)
+    load_file(runner, full, as_of=BASE)
+    rows = rows_of(full)
+    moved = [r if r[0] != "V2" else ["V2", "李湾村", "村", "T2"] for r in rows]
+    load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, moved), as_of=BASE)  # same day: V2 to T2
+    assert ("V2", "T2") in pairs(runner, "PART_OF", BASE) and ("V2", "T1") not in pairs(runner, "PART_OF", BASE)
+    report = load_file(runner, full, as_of=BASE)                               # same day: back to T1
+    assert report.counts == {"parent links ended": 1, "parent links opened": 1, "composite links opened": 1}
+    assert ("V2", "T1") in pairs(runner, "PART_OF", BASE) and ("V2", "T2") not in pairs(runner, "PART_OF", BASE)
+    assert ("V2", "C1") in pairs(runner, "COORDINATED_BY", BASE)
+    assert load_file(runner, full, as_of=BASE).counts == {}
