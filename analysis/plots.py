@@ -26,16 +26,25 @@ RATIOS = [("liaison_ratio", "联系村 liaison"), ("commissioner_ratio", "党建
 
 @functools.cache
 def cjk_font() -> str | None:
-    """The family of an installed font that covers Chinese, or None."""
-    families: list[str] = []
-    if shutil.which("fc-list"):
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            out = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=20).stdout
-            families = [f.split(",")[0].strip() for f in out.splitlines() if f.strip()]
+    """The family of an installed font that covers Chinese (made known to matplotlib), or None."""
+    if not shutil.which("fc-list"):
+        return None
+    try:
+        out = subprocess.run(["fc-list", ":lang=zh", "file", "family"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
     from matplotlib import font_manager
 
     known = {f.name for f in font_manager.fontManager.ttflist}
-    for family in families:
+    for line in sorted(out.splitlines(), key=lambda x: ("Mono" in x, x)):  # proportional fonts first
+        path, _, families = line.partition(": ")
+        family = families.split(",")[0].strip()
+        if not family:
+            continue
+        if family not in known:  # installed after matplotlib cached its font list
+            with contextlib.suppress(Exception):
+                font_manager.fontManager.addfont(path.strip())
+                known = {f.name for f in font_manager.fontManager.ttflist}
         if family in known:
             return family
     return None
