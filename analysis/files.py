@@ -3,9 +3,10 @@
 GraphML and GEXF hold only strings, numbers and booleans, so before writing, in place (the graph
 is not copied): dates become ISO strings, lists and maps become JSON text, None attributes are
 dropped. GEXF edges and units also get `start`/`end` from their interval, so Gephi's timeline
-works. JSON is streamed node by node in node-link form (`networkx.node_link_graph(data,
-edges="edges")` reads it back), dates as ISO strings. `load_graph` reads any of the three back
-with the types the analyses expect.
+works; GEXF keeps no graph attributes but a name, so the export's settings (as_of, scope, ...)
+travel as JSON in the name. JSON is streamed node by node in node-link form
+(`networkx.node_link_graph(data, edges="edges")` reads it back), dates as ISO strings.
+`load_graph` reads any of the three back with the types the analyses expect.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from redengine.errors import ConfigError
 
 FORMATS = ("graphml", "gexf", "json")
 DATE_KEYS = ("from", "to", "as_of", "flagged_on", "lifted_on")
+META_PREFIX = "redengine export "
 
 
 def format_for(path: Path, fmt: str | None) -> str:
@@ -60,6 +62,9 @@ def write_graph(g: nx.MultiDiGraph, path: Path | str, fmt: str | None = None) ->
 
 def flatten(g: nx.MultiDiGraph, timeline: bool = False) -> None:
     """Make every attribute a string, number or boolean, in place (see the module docstring)."""
+    if timeline:  # GEXF keeps only the graph's name: carry the export's settings (as_of, scope, ...) in it
+        meta = {k: v for k, v in g.graph.items() if k != "name"}
+        g.graph["name"] = META_PREFIX + json.dumps(meta, ensure_ascii=False, default=_json_default)
     g.graph.update(_flat(g.graph))
     for k in [k for k, v in g.graph.items() if v is None]:
         del g.graph[k]
@@ -128,6 +133,8 @@ def load_graph(path: Path | str, fmt: str | None = None) -> nx.MultiDiGraph:
     for k in ("node_default", "edge_default", "mode"):
         g.graph.pop(k, None)
     gexf = fmt == "gexf"
+    if gexf and str(g.graph.get("name", "")).startswith(META_PREFIX):
+        g.graph.update(json.loads(g.graph.pop("name")[len(META_PREFIX):]))
     _dates(g.graph)
     for _, attrs in g.nodes(data=True):
         _restore(attrs, gexf)

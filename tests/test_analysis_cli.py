@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from redengine.analysis.files import load_graph
+from redengine.api import audit
 from redengine.config import Settings
 from redengine.graph.engine import connect
 from redengine.schema.apply import apply_schema
@@ -57,3 +58,13 @@ def test_bad_date_is_one_line_and_writes_nothing(data_dir, tmp_path):
 def test_unknown_format_suffix_is_refused(data_dir, tmp_path):
     res = run(["--out", str(tmp_path / "x.csv")], data_dir, tmp_path)
     assert res.returncode != 0 and "--format" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_personal_export_is_local_only_on_request_and_audited(data_dir, tmp_path):
+    out = tmp_path / "people.json"
+    res = run(["--out", str(out), "--no-pseudonymise", "--as-of", "2018-01-01"], data_dir, tmp_path)
+    assert res.returncode == 0, res.stderr
+    g = load_graph(out)
+    assert g.nodes["P1"]["name"] == "王芳" and g.nodes["P1"]["phone"] == "13912345678"
+    with connect(Settings(data_dir=data_dir)) as runner:
+        assert [e["action"] for e in audit.recent(runner)] == ["export.personal"]

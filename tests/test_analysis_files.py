@@ -54,6 +54,17 @@ def test_analyses_give_the_same_answer_from_a_file(tmp_path, fmt):
     assert an.weak_distance(load_graph(write_graph(weak_world(), tmp_path / f"w.{fmt}")), day).equals(weak_before)
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_snapshot_stays_a_snapshot_through_a_file(tmp_path, fmt):
+    g = coverage_world()
+    g.graph.update(as_of=dt.date(2018, 6, 30), scope="T1", pseudonymised=True)
+    back = load_graph(write_graph(g, tmp_path / f"g.{fmt}"))
+    assert back.graph["as_of"] == dt.date(2018, 6, 30) and back.graph["scope"] == "T1"
+    assert back.graph["include_people"] is True and back.graph["pseudonymised"] is True
+    with pytest.raises(ValueError, match="snapshot"):  # so nobody asks it about another day by mistake
+        an.coverage_by_township(back, "2019-01-01")
+
+
 def test_gexf_carries_a_timeline_for_gephi(tmp_path):
     text = write_graph(coverage_world(), tmp_path / "g.gexf").read_text(encoding="utf-8")
     assert 'mode="dynamic"' in text and 'timeformat="date"' in text

@@ -35,6 +35,7 @@ def test_notebook_runs_and_draws_its_figures(tmp_path, monkeypatch):
     figures = tmp_path / "figures"
     monkeypatch.setenv("REDENGINE_FIGURES", str(figures))
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))  # the kernel's connection file
     monkeypatch.delenv("NEO4J_URI", raising=False)
     nb = nbformat.read(NOTEBOOK, as_version=4)
     client = NotebookClient(nb, km=kernel_manager(tmp_path), timeout=600,
