@@ -38,9 +38,15 @@ def test_notebook_runs_and_draws_its_figures(tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))  # the kernel's connection file
     monkeypatch.delenv("NEO4J_URI", raising=False)
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = NotebookClient(nb, km=kernel_manager(tmp_path), timeout=600,
-                            resources={"metadata": {"path": str(tmp_path)}})
-    client.execute()
+    km = kernel_manager(tmp_path)
+    client = NotebookClient(nb, km=km, timeout=600, resources={"metadata": {"path": str(tmp_path)}})
+    try:
+        client.execute()
+    finally:  # the client does not stop a kernel it was handed
+        if client.kc is not None:
+            client.kc.stop_channels()
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
 
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors
