@@ -2,7 +2,8 @@
 
 `loader(ctx, "children", as_of).load(unit_id)` → that unit's children rows. Loaders live in
 `ctx.loaders`, so they (and their caches) end with the request. `visible(ctx, as_of)` is the set of
-units a township principal may see (None: everything), fetched once per request and date.
+units a township principal may see (None: everything), fetched once per request and date
+(plain functions: they run before any batching is needed, and cost no coroutine per field).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def loader(ctx: Context, name: str, as_of: dt.date) -> DataLoader:
     return found
 
 
-async def visible(ctx: Context, as_of: dt.date) -> frozenset[str] | None:
+def visible(ctx: Context, as_of: dt.date) -> frozenset[str] | None:
     """What the principal may see as of the date: None for the whole graph, else the township's subtree."""
     scope = ctx.principal.scope
     if scope is None:
@@ -73,15 +74,15 @@ async def visible(ctx: Context, as_of: dt.date) -> frozenset[str] | None:
     return ctx.loaders[key]
 
 
-async def may_see(ctx: Context, unit_id: str | None, as_of: dt.date) -> bool:
+def may_see(ctx: Context, unit_id: str | None, as_of: dt.date) -> bool:
     if unit_id is None:
         return False
-    seen = await visible(ctx, as_of)
+    seen = visible(ctx, as_of)
     return seen is None or unit_id in seen
 
 
-async def keep_visible(ctx: Context, rows: list[dict], as_of: dt.date, key: str = "unit") -> list[dict]:
-    seen = await visible(ctx, as_of)
+def keep_visible(ctx: Context, rows: list[dict], as_of: dt.date, key: str = "unit") -> list[dict]:
+    seen = visible(ctx, as_of)
     return rows if seen is None else [r for r in rows if r[key]["id"] in seen]
 
 

@@ -30,12 +30,12 @@ Scope = Annotated[strawberry.ID | None, strawberry.argument(description=SCOPE)]
 
 
 async def _scope(ctx: Context, requested: str | None, as_of: dt.date) -> str | None:
-    seen = await visible(ctx, as_of)
+    seen = visible(ctx, as_of)
     return read.effective_scope(ctx.runner, ctx.principal.scope, seen, requested, as_of)
 
 
 async def _person_visible(ctx: Context, person_id: str, as_of: dt.date) -> bool:
-    seen = await visible(ctx, as_of)
+    seen = visible(ctx, as_of)
     if seen is None:
         return True
     links = await loader(ctx, "person_links", as_of).load(person_id)
@@ -49,7 +49,7 @@ class Query:
                            as_of: AsOf = None) -> Organisation | None:
         d = inputs.as_of(as_of)
         row = await loader(info.context, "unit", d).load(str(id))
-        if row is None or not await may_see(info.context, row["id"], d):
+        if row is None or not may_see(info.context, row["id"], d):
             return None
         return Organisation.from_row(row, d)
 
@@ -130,7 +130,7 @@ class Query:
     async def appointment_check(self, info: Info[Context, None], person_id: strawberry.ID,
                                 as_of: AsOf = None) -> AppointmentCheck | None:
         d = inputs.as_of(as_of)
-        seen = await visible(info.context, d)
+        seen = visible(info.context, d)
         if seen is not None and not await _person_visible(info.context, str(person_id), d):
             return None
         result = read.appointment_check(info.context.runner, str(person_id), d, seen)

@@ -51,14 +51,14 @@ class Organisation:
 
     async def _unit(self, info: Info[Context, None], name: str) -> "Organisation | None":
         row = await loader(info.context, name, self.as_of).load(self.id)
-        if row is None or not await may_see(info.context, row["id"], self.as_of):
+        if row is None or not may_see(info.context, row["id"], self.as_of):
             return None
         return Organisation.from_row(row, self.as_of)
 
     async def _units(self, info: Info[Context, None], name: str, kind: list[UnitKind] | None,
                      first: int | None, after: str | None) -> Connection["Organisation"]:
         rows = await loader(info.context, name, self.as_of).load(self.id)
-        rows = await keep_visible(info.context, rows, self.as_of)
+        rows = keep_visible(info.context, rows, self.as_of)
         wanted = kinds(kind)
         rows = [r for r in rows if wanted is None or r["unit"]["kind"] in wanted]
         return paginate(rows, first, after, lambda r: Organisation.from_row(r["unit"], self.as_of))
@@ -134,7 +134,7 @@ class Organisation:
         rows = await loader(info.context, "events", self.as_of).load(self.id)
         out = []
         for r in rows:
-            units = [u for u in r["from_units"] + r["to_units"] if await may_see(info.context, u["id"], self.as_of)]
+            units = [u for u in r["from_units"] + r["to_units"] if may_see(info.context, u["id"], self.as_of)]
             seen = {u["id"] for u in units}
             out.append(UnitEvent(
                 id=strawberry.ID(r["event_id"]), kind=r["kind"], on=r["on"], note=r["note"],

@@ -81,14 +81,14 @@ class Person:
         from redengine.api.types.organisation import Organisation
 
         work = await self._work(info)
-        if work is None or not await may_see(info.context, work["unit"]["id"], self.as_of):
+        if work is None or not may_see(info.context, work["unit"]["id"], self.as_of):
             return None
         return Organisation.from_row(work["unit"], self.as_of)
 
     async def _links(self, info: Info[Context, None], role: Role | None) -> list[dict]:
         rows = await loader(info.context, "person_links", self.as_of).load(self.id)
         rows = [r for r in rows if r["rel"] != "WORKS_AT" and (role is None or r["rel"] == rel_of(role))]
-        return await keep_visible(info.context, rows, self.as_of)
+        return keep_visible(info.context, rows, self.as_of)
 
     async def _link_page(self, info: Info[Context, None], role: Role | None, first: int | None,
                          after: str | None) -> Connection[RoleLink]:

@@ -58,5 +58,5 @@ class WeakCase:
     async def strong_peers(self, info: Info[Context, None], first: First = None,
                            after: After = None) -> Connection[Organisation]:
         rows = await loader(info.context, "strong_peers", self.as_of).load(self.unit.id)
-        rows = await keep_visible(info.context, rows, self.as_of)
+        rows = keep_visible(info.context, rows, self.as_of)
         return paginate(rows, first, after, lambda r: Organisation.from_row(r["unit"], self.as_of))
