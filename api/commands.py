@@ -18,7 +18,7 @@ from redengine.api.context import Principal, RoleName
 from redengine.graph import links, records
 from redengine.graph.links import holds
 from redengine.graph.statements import Statement, read
-from redengine.schema.model import ROLES, VILLAGE_KINDS, Conclusion, Role, UnitKind, WeakStatus
+from redengine.schema.model import LEADER_MAX_TOWNSHIPS, ROLES, VILLAGE_KINDS, Conclusion, Role, UnitKind, WeakStatus
 from redengine.types import Runner
 
 
@@ -31,6 +31,8 @@ class ErrorCode(str, Enum):
     DUPLICATE_OPEN_LINK = "DUPLICATE_OPEN_LINK"
     OVERLAPPING_LINK = "OVERLAPPING_LINK"
     NO_OPEN_LINK = "NO_OPEN_LINK"
+    LEADER_TOWNSHIP_COUNT = "LEADER_TOWNSHIP_COUNT"  # a warning: a leader contacts more than 2 townships
+    ROLE_ALREADY_HELD = "ROLE_ALREADY_HELD"          # a warning: the unit already has a secretary/commissioner
     DUPLICATE_OPEN_CASE = "DUPLICATE_OPEN_CASE"
     OVERLAPPING_CASE = "OVERLAPPING_CASE"
     ALREADY_LIFTED = "ALREADY_LIFTED"
@@ -52,6 +54,7 @@ class Plan:
     steps: list[tuple[Statement, dict]]
     result: dict[str, Any]
     detail: dict[str, Any] = field(default_factory=dict)
+    warnings: list[UserError] = field(default_factory=list)
 
 
 class Refused(Exception):
@@ -66,6 +69,7 @@ class Refused(Exception):
 class Outcome:
     result: dict[str, Any] | None
     errors: list[UserError]
+    warnings: list[UserError] = field(default_factory=list)
 
 
 def execute(runner: Runner, principal: Principal, planner: Callable[[], Plan]) -> Outcome:
@@ -76,8 +80,11 @@ def execute(runner: Runner, principal: Principal, planner: Callable[[], Plan]) -
         detail = {"outcome": "refused", "errors": [{"code": e.code.value, "field": e.field} for e in r.errors]}
         audit.write(runner, [audit.step(principal, r.action, r.target, detail)])
         return Outcome(None, r.errors)
-    audit.write(runner, plan.steps + [audit.step(principal, plan.action, plan.target, {"outcome": "ok", **plan.detail})])
-    return Outcome(plan.result, [])
+    detail = {"outcome": "ok", **plan.detail}
+    if plan.warnings:
+        detail["warnings"] = [w.code.value for w in plan.warnings]
+    audit.write(runner, plan.steps + [audit.step(principal, plan.action, plan.target, detail)])
+    return Outcome(plan.result, [], plan.warnings)
 
 
 def _source(principal: Principal) -> str:
@@ -92,13 +99,16 @@ def _admin_only(principal: Principal, errors: list[UserError], what: str) -> Non
 # -- facts ------------------------------------------------------------------------------------------
 
 def _link_facts(rel: str) -> Statement:
+    # Each comprehension has its own variable names (a FalkorDB 4.16 quirk, docs/DEVELOPING.md).
     return read(
         f"commands.link_facts.{rel}",
         f"""
         OPTIONAL MATCH (p:Person {{id: $person_id}})
         OPTIONAL MATCH (u:Unit {{id: $unit_id}})
         RETURN p.id AS person, u.id AS unit, u.kind AS kind, u.to AS unit_to,
-               [(p)-[l:{rel}]->(u) | {{from: l.from, to: l.to}}] AS links
+               [(p)-[l:{rel}]->(u) | {{from: l.from, to: l.to}}] AS links,
+               [(p)-[o:{rel}]->(x:Unit) WHERE {holds('o', '$on')} AND x.id <> $unit_id | x.id] AS person_units,
+               [(q:Person)-[h:{rel}]->(u) WHERE {holds('h', '$on')} AND q.id <> $person_id | q.id] AS unit_holders
         """,
     )
 
@@ -158,7 +168,7 @@ def plan_start_link(runner: Runner, principal: Principal, role: Role, person_id:
     _admin_only(principal, errors, f"start a {role.value} link")
     if errors:
         raise Refused(action, target, errors)
-    f = _one(runner, LINK_FACTS[spec.rel], {"person_id": person_id, "unit_id": unit_id})
+    f = _one(runner, LINK_FACTS[spec.rel], {"person_id": person_id, "unit_id": unit_id, "on": start})
     if f.get("person") is None:
         errors.append(UserError(ErrorCode.NOT_FOUND, "personId", f"no person with id {person_id!r}"))
     if f.get("unit") is None:
@@ -184,7 +194,24 @@ def plan_start_link(runner: Runner, principal: Principal, role: Role, person_id:
         raise Refused(action, target, errors)
     row = {"src": person_id, "dst": unit_id, "from": start, "to": None, "source": _source(principal)}
     result = {"role": role, "person_id": person_id, "unit_id": unit_id, "from": start, "to": None}
-    return Plan(action, target, [(links.OPEN[spec.rel], {"rows": [row]})], result, {"from": start.isoformat()})
+    return Plan(action, target, [(links.OPEN[spec.rel], {"rows": [row]})], result, {"from": start.isoformat()},
+                _link_warnings(role, person_id, unit_id, start, f))
+
+
+def _link_warnings(role: Role, person_id: str, unit_id: str, start: dt.date, facts: dict) -> list[UserError]:
+    """Conventions the loaders warn about too: they do not block the write."""
+    warnings = []
+    townships = sorted(set(facts.get("person_units") or []) | {unit_id})
+    if role is Role.LEADER and len(townships) > LEADER_MAX_TOWNSHIPS:
+        warnings.append(UserError(ErrorCode.LEADER_TOWNSHIP_COUNT, "unitId",
+                                  f"{person_id} now contacts {len(townships)} townships on {start} "
+                                  f"({', '.join(townships)}); a leader contacts 1 to {LEADER_MAX_TOWNSHIPS}"))
+    holders = sorted(set(facts.get("unit_holders") or []))
+    if role in (Role.SECRETARY, Role.COMMISSIONER) and holders:
+        warnings.append(UserError(ErrorCode.ROLE_ALREADY_HELD, "unitId",
+                                  f"{unit_id} already has a {role.value} on {start}: {', '.join(holders)}; "
+                                  "end that link if this one replaces it"))
+    return warnings
 
 
 def plan_end_link(runner: Runner, principal: Principal, role: Role, person_id: str, unit_id: str,
@@ -195,7 +222,7 @@ def plan_end_link(runner: Runner, principal: Principal, role: Role, person_id: s
     _admin_only(principal, errors, f"end a {role.value} link")
     if errors:
         raise Refused(action, target, errors)
-    f = _one(runner, LINK_FACTS[spec.rel], {"person_id": person_id, "unit_id": unit_id})
+    f = _one(runner, LINK_FACTS[spec.rel], {"person_id": person_id, "unit_id": unit_id, "on": end})
     if f.get("person") is None:
         errors.append(UserError(ErrorCode.NOT_FOUND, "personId", f"no person with id {person_id!r}"))
     if f.get("unit") is None:

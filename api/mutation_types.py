@@ -120,6 +120,10 @@ class LinkPayload:
     ok: bool
     errors: list[UserError]
     link: LinkRecord | None = None
+    warnings: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Conventions the write breaks without being refused: a leader with more than 2 townships "
+                    "(LEADER_TOWNSHIP_COUNT), a unit with a second secretary or commissioner (ROLE_ALREADY_HELD).")
 
 
 @strawberry.type

@@ -27,15 +27,19 @@ def _run(info: Ctx, planner: Callable[..., cmd.Plan], *args: Any) -> cmd.Outcome
     return cmd.execute(c.runner, c.principal, lambda: planner(c.runner, c.principal, *args))
 
 
+def _user_errors(errors: list[cmd.UserError]) -> list[UserError]:
+    return [UserError(code=e.code, field=e.field, message=e.message) for e in errors]
+
+
 def _errors(outcome: cmd.Outcome) -> list[UserError]:
-    return [UserError(code=e.code, field=e.field, message=e.message) for e in outcome.errors]
+    return _user_errors(outcome.errors)
 
 
 def _link_payload(outcome: cmd.Outcome) -> LinkPayload:
     r = outcome.result
     link = None if r is None else LinkRecord(role=Role(r["role"].value), person_id=r["person_id"],
                                              unit_id=r["unit_id"], start=r["from"], end=r["to"])
-    return LinkPayload(ok=r is not None, errors=_errors(outcome), link=link)
+    return LinkPayload(ok=r is not None, errors=_errors(outcome), link=link, warnings=_user_errors(outcome.warnings))
 
 
 def _weak_payload(outcome: cmd.Outcome) -> WeakCasePayload:

@@ -315,3 +315,35 @@ def test_audit_records_who_did_what_and_refusals(api, runner):
     # `at` is the engine's local time of writing: within minutes of now (in local time or UTC)
     nows = (dt.datetime.now(), dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
     assert all(min(abs((n - e["at"]).total_seconds()) for n in nows) < 600 for e in entries)
+
+
+START_LINK_W = """
+mutation($in: StartLinkInput!) { startLink(input: $in) { ok errors { code } warnings { code field message } } }"""
+
+
+def _start(api, role, person, unit, start="2018-02-01"):
+    return api.gql(START_LINK_W, {"in": {"role": role, "personId": person, "unitId": unit, "from": start}})["data"]["startLink"]
+
+
+def test_third_township_for_a_leader_is_written_with_a_warning(api, runner):
+    runner.write(links.UPSERT_UNITS, {"rows": [
+        {"id": "T3", "name": "横店街道", "kind": "township", "kind_label": "街道", "from": "2017-01-01", "source": "test"}]})
+    assert _start(api, "LEADER", "P2", "T1") == {"ok": True, "errors": [], "warnings": []}
+    assert _start(api, "LEADER", "P2", "T2")["warnings"] == []           # two townships: within the rule
+    out = _start(api, "LEADER", "P2", "T3")
+    assert out["ok"] is True and [w["code"] for w in out["warnings"]] == ["LEADER_TOWNSHIP_COUNT"]
+    assert "T1, T2, T3" in out["warnings"][0]["message"]
+    assert sorted(r["unit"] for r in runner.read(PERSON_LINKS, {"id": "P2"})) == ["T1", "T2", "T3"]
+
+
+def test_second_secretary_of_a_unit_is_written_with_a_warning(api, runner):
+    assert _start(api, "SECRETARY", "P3", "V1")["warnings"] == []
+    out = _start(api, "SECRETARY", "P2", "V1")
+    assert out["ok"] is True and [(w["code"], w["field"]) for w in out["warnings"]] == [("ROLE_ALREADY_HELD", "unitId")]
+    assert "P3" in out["warnings"][0]["message"]
+    # once P3's post has ended, a successor starting that day is no second secretary
+    api.gql(END_LINK, {"in": {"role": "SECRETARY", "personId": "P3", "unitId": "V2", "to": "2019-01-01"}})
+    assert _start(api, "SECRETARY", "P3", "V2", "2018-01-01")["warnings"] == []
+    api.gql(END_LINK, {"in": {"role": "SECRETARY", "personId": "P3", "unitId": "V2", "to": "2019-01-01"}})
+    assert _start(api, "SECRETARY", "P2", "V2", "2019-01-01")["warnings"] == []
+    assert [w["code"] for w in _start(api, "COMMISSIONER", "P2", "V2")["warnings"]] == []
