@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import getpass
 import json
 import signal
 import socket
@@ -11,8 +12,8 @@ import urllib.parse
 
 import click
 
-from redengine.api import tokens
-from redengine.api.context import RoleName
+from redengine.api import audit, tokens
+from redengine.api.context import Principal, RoleName
 from redengine.config import Settings
 from redengine.errors import ConfigError, RedEngineError
 
@@ -92,6 +93,7 @@ def serve(host: str, port: int, demo: bool) -> None:
             loaded = load_demo_if_empty(runner)
             click.echo("demo district loaded" if loaded else "the graph already holds units: demo not loaded")
             new = tokens.create(runner, RoleName.ADMIN, name="demo-admin")
+            audit.write(runner, [audit.step(_operator(), "token.create", new.id, {"role": "admin", "name": "demo-admin"})])
             headers = json.dumps({"Authorization": f"Bearer {new.token}"})
             lines = [f"admin token ({new.id}, shown once): {new.token}",
                      f"send it as the header  Authorization: Bearer {new.token}",
@@ -106,6 +108,15 @@ def serve(host: str, port: int, demo: bool) -> None:
             server.run(sockets=[sock])
         if not server.started:
             raise RedEngineError("the API server did not start; see the log lines above")
+
+
+def _operator() -> Principal:
+    """Who runs a token command, for the audit log: the operating-system user on this machine."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return Principal(token_id="cli", name=f"{user}@{socket.gethostname()}", role=RoleName.ADMIN)
 
 
 @click.group()
@@ -124,6 +135,8 @@ def create_cmd(role: str, township_id: str | None, name: str | None) -> None:
 
     with connect(Settings.from_env()) as runner:
         new = tokens.create(runner, role, township_id, name)
+        audit.write(runner, [audit.step(_operator(), "token.create", new.id,
+                                        {"role": role, "township_id": township_id, "name": new.principal.name})])
     scope = f", township {township_id}" if township_id else ""
     click.echo(f"created token {new.id} ({role}{scope}, name {new.principal.name!r}); it is shown only now:", err=True)
     click.echo(new.token)
@@ -153,4 +166,5 @@ def revoke_cmd(token_id: str) -> None:
 
     with connect(Settings.from_env()) as runner:
         row = tokens.revoke(runner, token_id)
+        audit.write(runner, [audit.step(_operator(), "token.revoke", token_id)])
     click.echo(f"revoked {row['id']} (at {row['revoked_at']})")

@@ -122,6 +122,10 @@ def test_token_cli_create_list_revoke(tmp_path, monkeypatch, capsys):
     capsys.readouterr()
     with TestClient(create_app(settings)) as client:
         assert client.post("/graphql", json=PING, headers={"Authorization": f"Bearer {token}"}).status_code == 401
+        entries = audit.recent(client.app.state.runner)
+    assert [(e["action"], e["target"], e["token_id"]) for e in reversed(entries)] == [
+        ("token.create", token_id, "cli"), ("token.revoke", token_id, "cli")]
+    assert json.loads(entries[-1]["detail"])["role"] == "admin"
 
 
 @pytest.mark.parametrize("argv, says", [
