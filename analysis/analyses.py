@@ -22,37 +22,53 @@ from redengine.schema.model import VILLAGE_KINDS, UnitKind
 
 VILLAGES = frozenset(k.value for k in VILLAGE_KINDS)
 TOWNSHIP = UnitKind.TOWNSHIP.value
-COMPOSITE = UnitKind.COMPOSITE.value
 PERSON = "person"
 COVERAGE_COLUMNS = ["township", "name", "villages", "liaison", "commissioner", "composite",
                     "liaison_ratio", "commissioner_ratio", "composite_ratio", "leaders"]
 
 
+USED_LINKS = frozenset({"PART_OF", "COORDINATED_BY", "LIAISES_WITH", "COMMISSIONER_OF", "CONTACTS_TOWNSHIP"})
+
+
+class Facts:
+    """The parts of a graph the questions read, pulled out once (reused for every day of a series)."""
+
+    def __init__(self, g: nx.MultiDiGraph):
+        self.g = g
+        self.units = [(n, a.get("kind"), a.get("from"), a.get("to")) for n, a in g.nodes(data=True)
+                      if a.get("kind") != PERSON]
+        self.person = {n for n, k in g.nodes(data="kind") if k == PERSON}
+        self.links = [(a, b, e["kind"], e.get("from"), e.get("to")) for a, b, e in g.edges(data=True)
+                      if e.get("kind") in USED_LINKS]
+
+
 class View:
     """What holds on one day: existing units and the links between them, indexed for the questions."""
 
-    def __init__(self, g: nx.MultiDiGraph, day: dt.date):
-        self.g, self.day = g, day
-        self.units = {n for n, a in g.nodes(data=True) if a.get("kind") != PERSON and _holds(a, day)}
-        self.villages = {n for n in self.units if g.nodes[n].get("kind") in VILLAGES}
-        self.townships = {n for n in self.units if g.nodes[n].get("kind") == TOWNSHIP}
+    def __init__(self, g: nx.MultiDiGraph | Facts, day: dt.date):
+        facts = g if isinstance(g, Facts) else Facts(g)
+        self.g, self.day = facts.g, day
+        kind_of = {n: k for n, k, start, end in facts.units if _within(start, end, day)}
+        self.units = set(kind_of)
+        self.villages = {n for n, k in kind_of.items() if k in VILLAGES}
+        self.townships = {n for n, k in kind_of.items() if k == TOWNSHIP}
         self.township_of: dict[str, str] = {}
         self.liaisons: dict[str, set[str]] = defaultdict(set)       # village → cadres
         self.commissioners: dict[str, set[str]] = defaultdict(set)  # village → commissioners
         self.composites: dict[str, set[str]] = defaultdict(set)     # unit → composite committees
         self.leaders: dict[str, set[str]] = defaultdict(set)        # township → standing-committee leaders
         self.coordination = nx.Graph()                              # COORDINATED_BY, undirected
-        for a, b, e in g.edges(data=True):
-            if not _holds(e, day) or b not in self.units:
+        for a, b, kind, start, end in facts.links:
+            if b not in kind_of or not _within(start, end, day):
                 continue
-            kind = e.get("kind")
-            if kind == "PART_OF" and a in self.units and b in self.townships:
-                self.township_of[a] = b
-            elif kind == "COORDINATED_BY" and a in self.units:
-                self.coordination.add_edge(a, b)
-                if g.nodes[b].get("kind") == COMPOSITE:
-                    self.composites[a].add(b)
-            elif g.nodes[a].get("kind") != PERSON:
+            if kind == "PART_OF":
+                if a in kind_of and b in self.townships:
+                    self.township_of[a] = b
+            elif kind == "COORDINATED_BY":
+                if a in kind_of:
+                    self.coordination.add_edge(a, b)
+                    self.composites[a].add(b)  # the model lets only composite committees coordinate
+            elif a not in facts.person:
                 continue
             elif kind == "LIAISES_WITH" and b in self.villages:
                 self.liaisons[b].add(a)
@@ -78,9 +94,12 @@ def coverage_by_township(g: nx.MultiDiGraph, on: dt.date | str | None = None) ->
 
 def _coverage(v: View) -> pd.DataFrame:
     _need_people(v.g)
+    by_township: dict[str, list[str]] = defaultdict(list)
+    for x in v.villages:
+        by_township[v.township_of.get(x)].append(x)
     rows = []
     for t in sorted(v.townships):
-        vs = [x for x in v.villages if v.township_of.get(x) == t]
+        vs = by_township.get(t, [])
         n = len(vs)
         counts = {"liaison": sum(1 for x in vs if v.liaisons.get(x)),
                   "commissioner": sum(1 for x in vs if v.commissioners.get(x)),
@@ -98,9 +117,9 @@ def coverage_over_time(g: nx.MultiDiGraph, start: dt.date | str, end: dt.date | 
     """
     if g.graph.get("as_of") is not None:
         raise ValueError("coverage over time needs an all-history export (to_networkx(..., as_of=None))")
-    frames = []
+    frames, facts = [], Facts(g)
     for day in month_ends(start, end):
-        df = _coverage(View(g, day))
+        df = _coverage(View(facts, day))
         if district:
             sums = df[["villages", "liaison", "commissioner", "composite"]].sum()
             n = int(sums["villages"])
@@ -232,8 +251,8 @@ def _day(g: nx.MultiDiGraph, on: dt.date | str | None) -> dt.date:
     return day
 
 
-def _holds(attrs: dict, day: dt.date) -> bool:
-    start, end = attrs.get("from"), attrs.get("to")
+def _within(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
+    """An interval [from, to) holds on `day`; a missing from means always, a missing to means still."""
     return (start is None or start <= day) and (end is None or day < end)
 
 

@@ -30,11 +30,11 @@ def link(g, a, b, kind, start, end=None):
 
 def coverage_world() -> nx.MultiDiGraph:
     """T1: villages V1 V2, community V3, village V5 (ended 2018-03-01), enterprise E1, composite C1.
-    T2: village V4. T3: no village.
+    T2: village V4, composite C9 (dissolved 2018-01-01). T3: no village.
     liaison   P1→V1, P1→V2, P2→V2 (from 2017-05-01); P3→V4 until 2018-01-01; P4→V4 from 2018-02-01;
               P4→V5 from 2017-05-01
     commissioner  Q1→V1, Q2→V3 from 2017-09-01
-    composite     V1 V2 V5 E1 → C1 from 2017-06-01
+    composite     V1 V2 V5 E1 → C1, V4 → C9 from 2017-06-01
     leader        L1 → T1 and T3
     """
     g = nx.MultiDiGraph(as_of=None, include_people=True)
@@ -46,6 +46,8 @@ def coverage_world() -> nx.MultiDiGraph:
         unit(g, v, k, "T1")
     unit(g, "V5", "village", "T1", end=D(2018, 3, 1))
     unit(g, "V4", "village", "T2")
+    unit(g, "C9", "composite", "T2", end=D(2018, 1, 1))  # dissolved; V4's link to it was never ended
+    link(g, "V4", "C9", "COORDINATED_BY", D(2017, 6, 1))
     for v in ("V1", "V2", "V5", "E1"):
         link(g, v, "C1", "COORDINATED_BY", D(2017, 6, 1))
     may = D(2017, 5, 1)
@@ -91,6 +93,7 @@ def test_interval_ends_are_exclusive_and_starts_inclusive():
     assert cov("2017-12-31", "T2", "liaison") == 1  # P3 until 2018-01-01
     assert cov("2018-01-01", "T2", "liaison") == 0  # ended that day
     assert cov("2018-02-01", "T2", "liaison") == 1  # P4 from that day
+    assert cov("2017-12-31", "T2", "composite") == 1 and cov("2018-01-01", "T2", "composite") == 0  # C9 gone
     assert cov("2018-02-28", "T1", "villages") == 4 and cov("2018-03-01", "T1", "villages") == 3  # V5 ended
 
 
