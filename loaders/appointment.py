@@ -25,7 +25,7 @@ def _record_id(r: AppointmentRow) -> str:
 def plan_appointments(ctx: Ctx, rows: list[AppointmentRow]) -> Plan:
     p, src = ctx.problems, ctx.source
     units = Units(ctx)
-    people = {r["id"] for r in ctx.runner.read(queries.PEOPLE_BY_ID, {"ids": sorted({r.person_id for r in rows})})}
+    people = ctx.shared.people()
     by_id: dict[str, AppointmentRow] = {}
     for r in rows:
         rid = _record_id(r)
@@ -37,11 +37,12 @@ def plan_appointments(ctx: Ctx, rows: list[AppointmentRow]) -> Plan:
                 p.warn(Reason.DUPLICATE_ROW, f"repeats row {other.row}", r.row)
             continue
         by_id[rid] = r
-        if r.person_id not in people:
+        if r.person_id not in people and r.person_id not in ctx.shared.unparsed_people:
             p.error(Reason.UNKNOWN_REF, f"person {r.person_id} is not in the graph", r.row, "人员编码")
         u = units.all.get(r.unit_id)
         if u is None:
-            p.error(Reason.UNKNOWN_REF, f"unit {r.unit_id} is not in the graph", r.row, "单位编码")
+            if r.unit_id not in ctx.shared.unparsed_units:
+                p.error(Reason.UNKNOWN_REF, f"unit {r.unit_id} is not in the graph", r.row, "单位编码")
         elif u.kind not in VILLAGE_KINDS:
             p.error(Reason.WRONG_KIND, f"opinions and notices come from villages and communities; {r.unit_id} is a {u.kind.value}",
                     r.row, "单位编码")
@@ -65,7 +66,7 @@ def plan_appointments(ctx: Ctx, rows: list[AppointmentRow]) -> Plan:
         g = have.get(rid)
         if g is not None and now(g) == want:
             continue
-        plan.note(f"{r.type.value}s {'added' if g is None else 'corrected'}")
+        plan.note(f"{r.type.value}s {'added' if g is None else 'corrected'}", example=f"{r.person_id} @ {r.unit_id} {r.date}")
         target.append({"id": rid, "person_id": r.person_id, "unit_id": r.unit_id, "doc_no": r.doc_no, "source": src, **row})
     plan.add(records.UPSERT_OPINIONS, opinions)
     plan.add(records.UPSERT_NOTICES, notices)

@@ -8,10 +8,9 @@ import click
 
 from redengine.config import Settings
 from redengine.dates import parse_date
-from redengine.errors import ValidationError
 from redengine.graph.engine import connect
 from redengine.loaders.kinds import KINDS
-from redengine.loaders.sync import SyncReport, load_rosters
+from redengine.loaders.sync import MASS_END_MIN, MASS_END_SHARE, SyncReport, load_rosters
 from redengine.loaders.sync import history as sync_history
 
 
@@ -32,31 +31,28 @@ def _date(ctx, param, value):
 @click.option("--dry-run", is_flag=True, help="Check and report the changes without writing them.")
 @click.option("--who", default=None, help="Who is loading, recorded with the sync (default: the login name).")
 @click.option("--allow-mass-end", is_flag=True,
-              help="Allow a snapshot to end more than a quarter of what it covers (normally refused as a likely partial file).")
-@click.option("--json", "as_json", is_flag=True, help="Print the reports as one JSON list instead of text.")
-def load(files, kind, as_of, scope, dry_run, who, allow_mass_end, as_json) -> None:
+              help=f"Allow a snapshot to end more than --mass-end-share of what it covers (and more than {MASS_END_MIN} "
+                   "entries); normally refused as a likely partial file or a forgotten --scope.")
+@click.option("--mass-end-share", type=click.FloatRange(0, 1), default=MASS_END_SHARE, show_default=True,
+              help=f"The share of a snapshot's scope it may end without --allow-mass-end (ending at most {MASS_END_MIN} "
+                   "entries is always allowed).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object instead of a table.")
+@click.option("--quiet", "-q", is_flag=True, help="For scripts: no progress, no table, only errors; the exit code tells.")
+def load(files, kind, as_of, scope, dry_run, who, allow_mass_end, mass_end_share, as_json, quiet) -> None:
     """Bring the graph in line with roster FILES (.xlsx or .csv).
 
-    Several files load in dependency order (units, people, links, weak, appointment), each one
-    checked completely before anything of it is written.
+    All files are checked together before anything is written (links may name units and people
+    added by the same load); any error leaves the graph unchanged (exit code 2). They are applied
+    in dependency order: units, people, links, weak, appointment.
     """
-    done: list[str] = []
-
-    def show(report: SyncReport) -> None:
-        if not as_json:
-            _print(report)
-        done.append(report.file)
-
     with connect(Settings.from_env()) as runner:
-        try:
-            reports = load_rosters(runner, files, kind=kind, as_of=as_of, scope=scope, dry_run=dry_run,
-                                   who=who or _login(), allow_mass_end=allow_mass_end, on_report=show)
-        except ValidationError as e:
-            if done:
-                click.echo(f"already loaded: {', '.join(done)}; stopped at {e.problems[0].file}", err=True)
-            raise
+        report = load_rosters(runner, files, kind=kind, as_of=as_of, scope=scope, dry_run=dry_run,
+                              who=who or _login(), allow_mass_end=allow_mass_end, mass_end_share=mass_end_share,
+                              progress=not quiet and not as_json)
     if as_json:
-        click.echo(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1))
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+    elif not quiet:
+        _print(report)
 
 
 def _login() -> str:
@@ -69,18 +65,40 @@ def _login() -> str:
 
 
 def _print(report: SyncReport) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     for w in report.warnings:
         click.echo(f"warning: {w}", err=True)
-    head = f"{report.file}: {report.kind} roster, {report.rows} rows, as of {report.as_of}"
-    if report.scope:
-        head += f", scope {report.scope}"
-    click.echo(head)
-    if not report.changed:
-        click.echo("  nothing to change")
-        return
-    for what, n in report.counts.items():
-        click.echo(f"  {what}: {n}")
-    click.echo("  (dry run: nothing written)" if report.dry_run else f"  recorded as {report.sync_id}")
+    head = f"as of {report.as_of}" + (f", scope {report.scope}" if report.scope else "")
+    table = Table(title=f"roster load {head}" + (" (dry run: nothing written)" if report.dry_run else ""),
+                  title_justify="left", show_lines=False)
+    for col, style in (("file", "bold"), ("kind", ""), ("rows", ""), ("change", ""), ("count", ""), ("first rows", "dim")):
+        table.add_column(col, style=style or None, justify="right" if col in ("rows", "count") else "left",
+                         overflow="fold")
+    for p in report.parts:
+        s = p.summary()
+        first = True
+        lines = [(what, n, p.examples.get(what, [])) for what, n in p.counts.items()]
+        if p.moves:
+            lines.append(("moved", len(p.moves), p.moves[:5]))
+        if not lines:
+            lines = [("nothing to change", 0, [])]
+        for what, n, ex in lines:
+            table.add_row(p.file if first else "", p.kind if first else "", f"{p.rows:,}" if first else "", what,
+                          f"{n:,}" if n else "", "; ".join(ex))
+            first = False
+        if p.changed:
+            table.add_row("", "", "", "[italic]total[/]", "", ", ".join(f"{k} {v:,}" for k, v in s.items()))
+        table.add_section()
+    console = Console(soft_wrap=False, width=max(100, Console().width))
+    console.print(table)
+    if report.resumed:
+        console.print(f"finished interrupted load(s): {', '.join(report.resumed)}")
+    if not report.dry_run and report.sync_ids:
+        console.print(f"recorded as {', '.join(report.sync_ids)}")
+    elif not report.changed:
+        console.print("nothing to change")
 
 
 @click.command()
@@ -96,6 +114,8 @@ def history(limit: int) -> None:
         scope = f" scope {r['scope']}" if r["scope"] else ""
         changes = ", ".join(f"{k} {v}" for k, v in r["counts"].items())
         warn = f"; {r['warnings']} warning(s)" if r["warnings"] else ""
-        status = "" if r["status"] == "done" else f" [{r['status']}: did not finish; load the file again]"
+        status = {"done": "", "interrupted": " [interrupted: finished by a later load of the same file"
+                  + (f", {r['resumed_by']}" if r.get("resumed_by") else "") + "]"}.get(
+            r["status"], f" [{r['status']}: did not finish (or still running); load the file again]")
         click.echo(f"{r['started_at']:%Y-%m-%d %H:%M}  {r['kind']:<11} {r['file']} as of {r['as_of']}{scope} by {r['by']}"
                    f"{status}\n    {changes}{warn}  ({r['id']})")

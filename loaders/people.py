@@ -30,18 +30,24 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
             continue
         by_id[r.id] = r
         if r.unit_id is not None and units.current(r.unit_id) is None:
-            p.error(Reason.UNKNOWN_REF, f"unit {r.unit_id} does not exist on {day}; load the units roster first",
+            p.error(Reason.UNKNOWN_REF, f"unit {r.unit_id} does not exist on {day} (neither in the graph nor in a units roster of this load)",
                     r.row, "工作单位编码")
         elif units.in_scope is not None and (r.unit_id is None or not units.scoped(r.unit_id)):
             p.error(Reason.OUT_OF_SCOPE, f"a roster scoped to {ctx.scope} lists only people working there; "
                     f"{r.unit_id or 'no unit'} is outside it", r.row, "工作单位编码")
+    people = ctx.shared.people()
+    ctx.shared.unparsed_people |= ctx.unparsed
     if p.errors:
+        for r in by_id.values():  # later files of the call may refer to them: no knock-on errors there
+            if r.id not in people:
+                ctx.shared.set_person(r.id, r.name, day, None)
         return Plan()
 
-    people = {r["id"]: r for r in ctx.runner.read(queries.ALL_PEOPLE)}
+    people = dict(people)  # the graph as it is; the shared view is updated at the end
     works: dict[str, list[dict]] = defaultdict(list)
     for w in ctx.runner.read(links.AS_OF["WORKS_AT"], {"as_of": day}):
-        works[w["src"]].append(w)
+        if (w["src"], "WORKS_AT", w["dst"]) not in ctx.shared.ended_links:  # its unit ends in this call
+            works[w["src"]].append(w)
 
     plan = Plan()
     upserts, reopen, personal, opens, ends, titles = [], [], [], [], [], []
@@ -49,14 +55,14 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
         g = people.get(r.id)
         if g is None:
             upserts.append({"id": r.id, "name": r.name, "from": day, "source": src})
-            plan.note("people added")
+            plan.note("people added", example=f"{r.id} {r.name}")
         else:
             if g["to"] is not None and g["to"] <= day:
                 reopen.append({"id": r.id, "source": src})
                 p.warn(Reason.CONFLICT, f"person {r.id} was ended on {g['to']}; listed again, so reopened", r.row)
             if g["name"] != r.name:
                 upserts.append({"id": r.id, "name": r.name, "from": g["from"], "source": src})
-                plan.note("people renamed")
+                plan.note("people renamed", example=f"{r.id} {g['name']} → {r.name}")
         if r.id_number or r.phone:  # empty cells mean "not given": SET_PERSONAL_DATA keeps what is stored
             personal.append({"id": r.id, "id_number": r.id_number, "phone": r.phone})
         target = (r.unit_id, r.title) if r.unit_id else None
@@ -69,6 +75,8 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
                 fixed = True
             else:
                 ends.append({"src": r.id, "dst": w["dst"], "to": day, "source": src})
+        if target and current and r.unit_id not in {w["dst"] for w in current}:
+            plan.moved(f"{r.id} {r.name}: {'、'.join(sorted({w['dst'] for w in current}))} → {r.unit_id}")
         if target and not fixed and target not in {(w["dst"], w["title"]) for w in current}:
             opens.append({"src": r.id, "dst": r.unit_id, "from": day, "to": None, "title": r.title, "source": src})
 
@@ -96,12 +104,17 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
     plan.add(queries.SET_WORK_TITLE, [{k: r[k] for k in ("src", "dst", "from", "title")} for r in again])
     plan.add(queries.SET_WORK_TITLE, titles, "job titles corrected")
     plan.add(links.END_PEOPLE, [{"id": pid, "to": day, "source": src} for pid in sorted(ended_people)], "people ended")
+    for r in by_id.values():  # what later files of this call see
+        g = people.get(r.id)
+        ctx.shared.set_person(r.id, r.name, day if g is None else g["from"], None)
+    for pid in ended_people:
+        ctx.shared.set_person(pid, people[pid]["name"], people[pid]["from"], day)
     return plan
 
 
 def _warn_still_linked(ctx: Ctx, gone: set[str]) -> None:
     held: dict[str, int] = defaultdict(int)
-    for r in ctx.runner.read(queries.PERSON_LINK_HISTORY, {"types": list(ROLE_BY_REL)}):
+    for r in ctx.shared.person_links(ROLE_BY_REL):
         if r["person"] in gone and r["from"] <= ctx.as_of and (r["to"] is None or ctx.as_of < r["to"]):
             held[r["person"]] += 1
     for pid, n in sorted(held.items()):

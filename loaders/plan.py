@@ -1,15 +1,24 @@
-"""A load plan: the write steps a roster needs, what they will change (counted), and the context."""
+"""A load plan: the write steps a roster needs, what they will change (counted, with first rows), and the context."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redengine.graph.statements import Statement
 from redengine.loaders.problems import Problems
 from redengine.types import Runner
+
+if TYPE_CHECKING:
+    from redengine.loaders.state import Shared
+
+#: rows per write step: one huge UNWIND is slower on FalkorDB than a few of this size, and smaller
+#: steps let the progress bar move
+STEP_ROWS = 5_000
+#: how many example rows a report keeps for each count
+EXAMPLES = 5
 
 
 @dataclass(frozen=True)
@@ -21,29 +30,58 @@ class Ctx:
     scope: str | None
     source: str
     problems: Problems
+    #: the graph as read once for the whole call, overlaid with what the call's earlier files change
+    shared: "Shared"
     #: ids of the rows that failed their own checks: the graph checks still run on the other rows
     #: (so one run reports everything) but take no reference to these as an error
     unparsed: frozenset[str] = frozenset()
+
+
+def example(row: dict[str, Any]) -> str:
+    """A short line naming what a write row is about: `id name`, or `src → dst (from … to …)`."""
+    if "src" in row:
+        text = f"{row['src']} → {row['dst']}"
+        dates = [f"{k} {row[k]}" for k in ("from", "to") if row.get(k) is not None]
+        return f"{text} ({', '.join(dates)})" if dates else text
+    if "person_id" in row:
+        return f"{row['person_id']} @ {row['unit_id']} {row.get('date') or row.get('from') or ''}".strip()
+    if "unit_id" in row:
+        return f"{row['unit_id']} {row.get('flagged_on', '')}".strip()
+    return " ".join(str(row[k]) for k in ("id", "name", "note") if row.get(k) is not None)
 
 
 @dataclass
 class Plan:
     steps: list[tuple[Statement, dict[str, Any]]] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
+    #: count name → the first rows it counts, as short lines
+    examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     #: for a snapshot: how many entries of the graph it covers, and how many of them it leaves out (ends)
     covered: int = 0
     left_out: int = 0
+    #: units whose formal parent changed, people whose workplace changed (their links count as ended + opened)
+    moves: list[str] = field(default_factory=list)
 
     def add(self, statement: Statement, rows: list[dict[str, Any]], what: str | None = None) -> None:
-        """Append one UNWIND step for `rows` (skipped when empty) and count them under `what`."""
-        if not rows:
-            return
-        self.steps.append((statement, {"rows": rows}))
-        if what:
+        """Append UNWIND steps for `rows` (none when empty), STEP_ROWS at a time, and count them under `what`."""
+        for i in range(0, len(rows), STEP_ROWS):
+            self.steps.append((statement, {"rows": rows[i:i + STEP_ROWS]}))
+        if what and rows:
             self.counts[what] += len(rows)
+            self._keep(what, rows)
 
-    def note(self, what: str, n: int = 1) -> None:
+    def note(self, what: str, n: int = 1, example: str | None = None) -> None:
         self.counts[what] += n
+        if example is not None and len(self.examples[what]) < EXAMPLES:
+            self.examples[what].append(example)
+
+    def moved(self, example: str) -> None:
+        self.moves.append(example)
+
+    def _keep(self, what: str, rows: list[dict[str, Any]]) -> None:
+        have = self.examples[what]
+        for r in rows[:EXAMPLES - len(have)]:
+            have.append(example(r))
 
     @property
     def changes(self) -> bool:

@@ -32,8 +32,6 @@ PERSONAL_DATA_DIFFERS = read(
     """,
 )
 
-PEOPLE_BY_ID = read("loaders.people_by_id", "MATCH (p:Person) WHERE p.id IN $ids RETURN p.id AS id")
-
 #: every person → unit link of the given types, ended ones too: {person, rel, unit, from, to}
 PERSON_LINK_HISTORY = read(
     "loaders.person_link_history",
@@ -129,13 +127,35 @@ FINISH_SYNC = write(
     """,
 )
 
+#: an earlier load of the same file (kind, SHA-256, as-of date, scope) that never finished (its process
+#: died): marked interrupted and pointed at the load that finished its job
+RUNNING_SYNCS = read(
+    "loaders.running_syncs",
+    """
+    MATCH (s:Sync)
+    WHERE s.status = 'running'
+    RETURN s.id AS id, s.kind AS kind, s.sha256 AS sha256, s.as_of AS as_of, s.scope AS scope
+    """,
+)
+
+MARK_INTERRUPTED = write(
+    "loaders.mark_interrupted",
+    """
+    UNWIND $rows AS r
+    MATCH (s:Sync {id: r.id})
+    WHERE s.status = 'running'
+    SET s.status = 'interrupted', s.resumed_by = r.by
+    RETURN count(s) AS marked
+    """,
+)
+
 SYNC_HISTORY = read(
     "loaders.sync_history",
     """
     MATCH (s:Sync)
     RETURN s.id AS id, s.kind AS kind, s.file AS file, s.sha256 AS sha256, s.as_of AS as_of, s.scope AS scope,
            s.by AS by, s.rows AS rows, s.status AS status, s.started_at AS started_at,
-           s.finished_at AS finished_at, s.counts AS counts, s.warnings AS warnings
+           s.finished_at AS finished_at, s.counts AS counts, s.warnings AS warnings, s.resumed_by AS resumed_by
     ORDER BY s.stamp DESC
     LIMIT $limit
     """,

@@ -34,15 +34,17 @@ def _holds(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
 def plan_roles(ctx: Ctx, rows: list[LinkRow]) -> Plan:
     p, day = ctx.problems, ctx.as_of
     units = Units(ctx)
-    people = {r["id"] for r in ctx.runner.read(queries.PEOPLE_BY_ID, {"ids": sorted({r.person_id for r in rows})})}
+    people = ctx.shared.people()
     by_key: dict[Key, list[LinkRow]] = defaultdict(list)
     for r in rows:
         spec = ROLES[r.role]
         u = units.all.get(r.unit_id)
-        if r.person_id not in people:
+        if r.person_id not in people and r.person_id not in ctx.shared.unparsed_people:
             p.error(Reason.UNKNOWN_REF, f"person {r.person_id} is not in the graph; load the people roster first", r.row, "人员编码")
         if u is None:
-            p.error(Reason.UNKNOWN_REF, f"unit {r.unit_id} is not in the graph; load the units roster first", r.row, "单位编码")
+            if r.unit_id not in ctx.shared.unparsed_units:
+                p.error(Reason.UNKNOWN_REF, f"unit {r.unit_id} is neither in the graph nor in a units roster of this load",
+                        r.row, "单位编码")
             continue
         if u.kind not in spec.unit_kinds:
             p.error(Reason.WRONG_KIND, f"{spec.label_zh} links a person to a {'/'.join(sorted(k.value for k in spec.unit_kinds))}; "
@@ -62,7 +64,7 @@ def plan_roles(ctx: Ctx, rows: list[LinkRow]) -> Plan:
         return Plan()
 
     graph: dict[Key, list[dict]] = defaultdict(list)
-    for g in ctx.runner.read(queries.PERSON_LINK_HISTORY, {"types": list(ROLE_BY_REL)}):
+    for g in ctx.shared.person_links(ROLE_BY_REL):
         if g["to"] is None or g["from"] < g["to"]:  # a zero-length link never held (add_opens reopens it)
             graph[(g["person"], g["rel"], g["unit"])].append(g)
 

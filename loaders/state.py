@@ -1,16 +1,24 @@
-"""The units as the graph holds them on the snapshot date, and the scope a roster covers."""
+"""The graph as a load sees it: read once per call, overlaid with what the call's earlier files change.
+
+Several files of one call are planned before anything is written, in dependency order; a later
+file (links) must see the units and people an earlier file (units, people) adds or ends.
+`Shared` holds that view; `Units` is one planner's look at the units in it, with the scope.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
 from redengine.graph import links
 from redengine.loaders import queries
-from redengine.loaders.plan import Ctx
 from redengine.loaders.problems import Reason
-from redengine.schema.model import UnitKind
+from redengine.schema.model import PERSON_LINKS, UnitKind
+from redengine.types import Runner
+
+Key = tuple[str, str, str]  # person, rel, unit
 
 
 @dataclass(frozen=True)
@@ -26,20 +34,85 @@ class UnitNow:
         return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
 
 
+class Shared:
+    """Graph state for one call (one as-of date), read lazily once, plus the plans made so far."""
+
+    def __init__(self, runner: Runner, as_of: dt.date):
+        self.runner, self.as_of = runner, as_of
+        self._units: dict[str, UnitNow] | None = None
+        self._parent: tuple[dict[str, str], dict[str, dt.date]] | None = None
+        self._people: dict[str, dict] | None = None
+        self._history: list[dict] | None = None
+        #: person links an earlier file of the call ends (its unit ended): key → end date
+        self.ended_links: dict[Key, dt.date] = {}
+        #: ids of rows of earlier files that failed their own checks (no knock-on errors for them)
+        self.unparsed_units: set[str] = set()
+        self.unparsed_people: set[str] = set()
+
+    def units(self) -> dict[str, UnitNow]:
+        if self._units is None:
+            self._units = {r["id"]: UnitNow(r["id"], r["name"], UnitKind(r["kind"]), r["kind_label"], r["from"], r["to"])
+                           for r in self.runner.read(queries.ALL_UNITS)}
+        return self._units
+
+    def parents(self) -> tuple[dict[str, str], dict[str, dt.date]]:
+        """Every unit's formal parent on the date, and since when."""
+        if self._parent is None:
+            parent, since = {}, {}
+            for r in self.runner.read(links.AS_OF["PART_OF"], {"as_of": self.as_of}):
+                parent[r["src"]], since[r["src"]] = r["dst"], r["from"]
+            self._parent = parent, since
+        return self._parent
+
+    def people(self) -> dict[str, dict]:
+        """Every person (ended ones too): id → {id, name, from, to}."""
+        if self._people is None:
+            self._people = {r["id"]: r for r in self.runner.read(queries.ALL_PEOPLE)}
+        return self._people
+
+    def person_links(self, types) -> list[dict]:
+        """Every person → unit link of `types`, ended ones too, as {person, rel, unit, from, to}."""
+        if self._history is None:
+            self._history = self.runner.read(queries.PERSON_LINK_HISTORY, {"types": list(PERSON_LINKS)})
+        types, out = set(types), []
+        for g in self._history:
+            if g["rel"] in types:
+                end = self.ended_links.get((g["person"], g["rel"], g["unit"])) if g["to"] is None else None
+                out.append(g if end is None else {**g, "to": end})
+        return out
+
+    # what an earlier file of the call changes
+
+    def set_unit(self, unit: UnitNow, parent: str | None, since: dt.date | None) -> None:
+        self.units()[unit.id] = unit
+        parent_of, since_of = self.parents()
+        if parent is None:
+            parent_of.pop(unit.id, None)
+            since_of.pop(unit.id, None)
+        elif parent_of.get(unit.id) != parent:
+            parent_of[unit.id], since_of[unit.id] = parent, since or self.as_of
+
+    def end_unit(self, uid: str) -> None:
+        u = self.units()[uid]
+        self.units()[uid] = dataclasses.replace(u, end=self.as_of)
+        for d in self.parents():
+            d.pop(uid, None)
+
+    def set_person(self, pid: str, name: str, start: dt.date | None, end: dt.date | None) -> None:
+        self.people()[pid] = {"id": pid, "name": name, "from": start, "to": end}
+
+
 class Units:
     """Every unit (ended ones too), the formal parent of each on the date, and the scope's subtree."""
 
-    def __init__(self, ctx: Ctx, parents: bool = False):
+    def __init__(self, ctx, parents: bool = False):
         """`parents`: also read every unit's parent (always done when the roster is scoped)."""
         self.as_of = ctx.as_of
-        self.all = {r["id"]: UnitNow(r["id"], r["name"], UnitKind(r["kind"]), r["kind_label"], r["from"], r["to"])
-                    for r in ctx.runner.read(queries.ALL_UNITS)}
+        self.all = ctx.shared.units()
         self.parent: dict[str, str] = {}
         self.parent_from: dict[str, dt.date] = {}
         if parents or ctx.scope is not None:
-            for r in ctx.runner.read(links.AS_OF["PART_OF"], {"as_of": ctx.as_of}):
-                self.parent[r["src"]] = r["dst"]
-                self.parent_from[r["src"]] = r["from"]
+            self.parent, self.parent_from = ctx.shared.parents()
         self.scope = ctx.scope
         self.in_scope: set[str] | None = None  # None: the whole district
         if ctx.scope is not None:

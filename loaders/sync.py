@@ -1,9 +1,11 @@
-"""Load one roster: read, check everything, compare with the graph, then write the difference.
+"""Load rosters: read every file, check and plan them all together, then write the difference.
 
-Nothing is written unless the whole file is valid. The writes of one file run as one batch (one
-transaction on Neo4j; convergent steps on FalkorDB, so a re-run after a crash finishes the job),
-framed by a (:Sync) record that every written link and record names as its `source`. A load that
-would change nothing writes nothing, not even the Sync record.
+Every file of one call is read, checked and compared with the graph before anything is written;
+a later file sees what the earlier ones add or end (links may name units and people the same
+call adds). Any error in any file: nothing is written. The writes run in dependency order as one
+batch (one transaction on Neo4j; convergent steps on FalkorDB, so a re-run after a crash finishes
+the job), each file's part framed by a (:Sync) record that every written link and record names as
+its `source`. A load that would change nothing writes nothing, not even a Sync record.
 """
 
 from __future__ import annotations
@@ -11,22 +13,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import signal
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
-
 from redengine.dates import today
+from redengine.errors import ValidationError
 from redengine.loaders import queries
 from redengine.loaders.appointment import plan_appointments
 from redengine.loaders.cells import RowCells
 from redengine.loaders.kinds import KINDS, ORDER, detect, is_known_header, map_columns
 from redengine.loaders.people import plan_people
 from redengine.loaders.plan import Ctx, Plan
-from redengine.loaders.problems import Problem, Problems, Reason
+from redengine.loaders.problems import LAYOUT, Problem, Problems, Reason
+from redengine.loaders.progress import Meter
 from redengine.loaders.roles import plan_roles
 from redengine.loaders.rows import PARSERS
+from redengine.loaders.state import Shared
 from redengine.loaders.table import Table, read_table
 from redengine.loaders.units import plan_units
 from redengine.loaders.weak import plan_weak
@@ -36,38 +42,110 @@ PLANNERS: dict[str, Callable[[Ctx, list], Plan]] = {
     "units": plan_units, "people": plan_people, "links": plan_roles, "weak": plan_weak, "appointment": plan_appointments,
 }
 SNAPSHOTS = frozenset({"units", "people", "links", "weak"})  # appointment records are events
-#: A snapshot that leaves out more than this many entries AND this share of what it covers is
-#: refused unless allowed: most likely a partial file, or a missing --scope.
-MASS_END_MIN, MASS_END_SHARE = 10, 0.25
+#: A snapshot that leaves out more than MASS_END_SHARE of what it covers (and more than
+#: MASS_END_MIN entries, so a tiny scope can still lose one or two) is refused unless allowed:
+#: most likely a partial file, or a missing --scope.
+MASS_END_MIN, MASS_END_SHARE = 5, 0.2
+#: Test hook (never set in production): the loader kills itself with SIGKILL after this many write
+#: steps, so a test can check that re-running an interrupted load converges.
+KILL_HOOK = "REDENGINE_TEST_KILL_AFTER_STEPS"
+CATEGORIES = ("added", "changed", "ended", "moved")
+
+
+def category(what: str) -> str:
+    """The change category of a count name: added, changed or ended (moves are counted apart)."""
+    if any(w in what for w in ("reopened", "corrected", "changed", "renamed", "updated", "set")):
+        return "changed"
+    if any(w in what for w in ("ended", "lifted")):
+        return "ended"
+    return "added"  # added, opened, events
 
 
 @dataclass
-class SyncReport:
+class Part:
+    """What one file of a load changes (or would change)."""
+
     kind: str
     file: str
-    as_of: dt.date
-    scope: str | None
     rows: int
     counts: dict[str, int]
-    warnings: list[Problem] = field(default_factory=list)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    moves: list[str] = field(default_factory=list)
     sync_id: str | None = None  # set when something was written
-    dry_run: bool = False
+    sha256: str = ""
 
     @property
     def changed(self) -> bool:
         return any(self.counts.values())
 
+    def summary(self) -> dict[str, int]:
+        """Counts by category: added, changed, ended (links and entries), moved (units, people)."""
+        out = dict.fromkeys(CATEGORIES, 0)
+        for what, n in self.counts.items():
+            out[category(what)] += n
+        out["moved"] = len(self.moves)
+        return out
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "file": self.file, "rows": self.rows, "sha256": self.sha256, "sync_id": self.sync_id,
+                "summary": self.summary(), "counts": self.counts, "examples": self.examples, "moves": self.moves[:5]}
+
+
+@dataclass
+class SyncReport:
+    """What one load call changed (or, in a dry run, would change), file by file in load order."""
+
+    as_of: dt.date
+    scope: str | None
+    parts: list[Part]
+    warnings: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+    #: earlier loads of these files that never finished, now marked interrupted (this load finished their job)
+    resumed: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        total: Counter = Counter()
+        for p in self.parts:
+            total.update(p.counts)
+        return dict(total)
+
+    @property
+    def changed(self) -> bool:
+        return any(p.changed for p in self.parts)
+
+    @property
+    def sync_ids(self) -> list[str]:
+        return [p.sync_id for p in self.parts if p.sync_id]
+
+    @property
+    def sync_id(self) -> str | None:
+        """The Sync record of a one-file load (None when nothing was written)."""
+        ids = self.sync_ids
+        return ids[0] if len(ids) == 1 else None
+
+    @property
+    def kind(self) -> str:
+        return "+".join(p.kind for p in self.parts)
+
+    @property
+    def rows(self) -> int:
+        return sum(p.rows for p in self.parts)
+
+    def part(self, kind: str) -> Part | None:
+        return next((p for p in self.parts if p.kind == kind), None)
+
     def to_dict(self) -> dict:
         """Plain JSON-ready values; warnings as their messages with file, row and column."""
-        return {"file": self.file, "kind": self.kind, "as_of": self.as_of.isoformat(), "scope": self.scope,
-                "rows": self.rows, "counts": self.counts, "sync_id": self.sync_id, "dry_run": self.dry_run,
+        return {"as_of": self.as_of.isoformat(), "scope": self.scope, "dry_run": self.dry_run,
+                "changed": self.changed, "sync_ids": self.sync_ids, "resumed": self.resumed,
+                "counts": self.counts, "parts": [p.to_dict() for p in self.parts],
                 "warnings": [str(w) for w in self.warnings]}
 
 
 def read_roster(path: Path | str) -> Table:
     """The table in `path`; a ValidationError if it cannot be read."""
-    path = Path(path)
-    problems = Problems(path.name)
+    problems = Problems(Path(path).name)
     table = read_table(path, problems, is_known_header)
     problems.raise_if_errors()
     assert table is not None
@@ -76,84 +154,192 @@ def read_roster(path: Path | str) -> Table:
 
 def kind_of(table: Table, kind: str | None = None) -> str:
     """The roster kind: `kind` if given, else told by the headers."""
+    problems = Problems(table.name)
+    found = _kind(table, kind, problems)
+    problems.raise_if_errors()
+    assert found is not None
+    return found
+
+
+def _kind(table: Table, kind: str | None, problems: Problems) -> str | None:
     if kind in KINDS:
         return kind
-    problems = Problems(table.name)
-    if kind is None:
-        found = detect(table.headers, problems)
-    else:
+    if kind is not None:
         problems.error(Reason.UNKNOWN_KIND, f"--kind {kind!r} is not one of {', '.join(KINDS)}")
-    problems.raise_if_errors()
-    return found.name
+        return None
+    found = detect(table.headers, problems)
+    return found.name if found else None
 
 
 def load_file(runner: Runner, path: Path | str, **options) -> SyncReport:
-    """Load the roster in `path`; options as for `load_table`."""
-    return load_table(runner, read_roster(path), **options)
+    """Load the roster in `path`; options as for `load_tables`."""
+    return load_rosters(runner, [path], **options)
 
 
-def load_table(runner: Runner, table: Table, *, kind: str | None = None, as_of: dt.date | None = None,
-               scope: str | None = None, dry_run: bool = False, who: str = "cli",
-               allow_mass_end: bool = False) -> SyncReport:
-    """Check `table` completely, then bring the graph in line with it as of `as_of` (default today)."""
-    name = kind_of(table, kind)
-    spec = KINDS[name]
-    problems = Problems(table.name)
-    index = map_columns(spec, table.headers, problems)
-    problems.raise_if_errors()
-    assert index is not None
-    cells, parse = RowCells(spec, index, table.headers, problems), PARSERS[name]
-    rows, unparsed = [], set()
-    for n, c in table.rows:
-        rec = parse(cells.at(n, c))
-        if rec is not None:
-            rows.append(rec)
-        elif "id" in index and c[index["id"]] is not None:
-            unparsed.add(str(cells.text("id")))
-    if not table.rows and name in SNAPSHOTS:
-        problems.error(Reason.REQUIRED, f"the roster has no rows; as a snapshot it would end every {name} entry "
-                       f"in {'scope ' + scope if scope else 'the district'}")
-        problems.raise_if_errors()
+def load_table(runner: Runner, table: Table, **options) -> SyncReport:
+    """Load one table (e.g. built in memory with `Table.of`); options as for `load_tables`."""
+    return load_tables(runner, [table], **options)
 
+
+def load_rosters(runner: Runner, paths: Iterable[Path | str], **options) -> SyncReport:
+    """Load the roster files in `paths` together (all checked before anything is written); options as
+    for `load_tables`. Files that cannot be read are all reported at once."""
+    tables, errors = [], []
+    for path in paths:
+        try:
+            tables.append(read_roster(path))
+        except ValidationError as e:
+            errors += e.problems
+    if errors:
+        raise ValidationError(errors)
+    return load_tables(runner, tables, **options)
+
+
+@dataclass
+class _File:
+    table: Table
+    kind: str
+    problems: Problems
+    index: dict[str, int]
+
+
+def load_tables(runner: Runner, tables: list[Table], *, kind: str | None = None, as_of: dt.date | None = None,
+                scope: str | None = None, dry_run: bool = False, who: str = "cli", allow_mass_end: bool = False,
+                mass_end_share: float = MASS_END_SHARE, progress: bool | Meter = False,
+                on_report: Callable[[Part], None] | None = None) -> SyncReport:
+    """Check every table completely, then bring the graph in line with them as of `as_of` (default today).
+
+    Tables load in dependency order (units, people, links, weak, appointment), each planned against
+    the graph as the earlier ones leave it. Any error in any table raises one ValidationError with
+    every problem and writes nothing. `on_report` sees each file's part once it is planned.
+    `progress`: True (or a Meter) shows progress bars on stderr for big files.
+    """
+    meter = progress if isinstance(progress, Meter) else Meter(bool(progress))
     day = as_of or today()
-    sha256 = table.sha256 or hashlib.sha256(json.dumps([table.headers, table.rows], default=str).encode()).hexdigest()
+    files = _layout(tables, kind)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    sync_id = f"sync:{name}:{stamp}:{sha256[:8]}"
-    plan = PLANNERS[name](Ctx(runner, day, scope, sync_id, problems, frozenset(unparsed)), rows)
-    if not allow_mass_end and not problems.errors and plan.left_out > MASS_END_MIN and plan.left_out > MASS_END_SHARE * plan.covered:
-        problems.error(Reason.MASS_END, f"the roster leaves out {plan.left_out} of the {plan.covered} {name} entries "
-                       f"{'under ' + scope if scope else 'in the district'} on {day}, which would end them; "
-                       "check that the file is complete (or pass --scope); if it is right, allow it (--allow-mass-end)")
-    problems.raise_if_errors()
-    report = SyncReport(name, table.name, day, scope, len(rows), dict(plan.counts), problems.warnings, dry_run=dry_run)
-    if dry_run or not plan.changes:
-        return report
-    start = {"id": sync_id, "kind": name, "file": table.name, "sha256": sha256, "as_of": day, "scope": scope,
-             "by": who, "rows": len(rows), "stamp": stamp}
-    finish = {"id": sync_id, "counts": json.dumps(report.counts, ensure_ascii=False), "warnings": len(report.warnings)}
-    runner.write_batch([(queries.START_SYNC, start), *plan.steps, (queries.FINISH_SYNC, finish)])
-    report.sync_id = sync_id
+    shared = Shared(runner, day)
+    parts, plans, ids, problems = [], [], [], []
+    with meter:
+        for f in files:
+            sync_id = f"sync:{f.kind}:{stamp}:{(f.table.sha256 or _sha256(f.table))[:8]}"
+            part, plan = _plan_file(runner, f, day, scope, sync_id, shared, meter, allow_mass_end, mass_end_share)
+            problems.append(f.problems)
+            parts.append(part)
+            plans.append(plan)
+            ids.append(sync_id)
+            if on_report is not None:
+                on_report(part)
+        errors = [p for ps in problems for p in sorted(ps.errors, key=lambda p: (p.reason not in LAYOUT, p.row or 0))]
+        if errors:
+            raise ValidationError(errors)
+        warnings = [p for ps in problems for p in ps.warnings]
+        report = SyncReport(day, scope, parts, warnings, dry_run=dry_run)
+        stale = _interrupted(runner, files, day, scope)
+        report.resumed = sorted(stale)
+        if dry_run:
+            return report
+        steps = []
+        if stale:
+            by_kind = {p.kind: i for p, plan, i in zip(parts, plans, ids) if plan.changes}
+            steps.append((queries.MARK_INTERRUPTED, {"rows": [{"id": s, "by": by_kind.get(k)} for s, k in sorted(stale.items())]}))
+        for i, (f, part, plan, sync_id) in enumerate(zip(files, parts, plans, ids)):
+            if not plan.changes:
+                continue
+            part.sync_id = sync_id
+            start = {"id": sync_id, "kind": part.kind, "file": part.file, "sha256": part.sha256, "as_of": day,
+                     "scope": scope, "by": who, "rows": part.rows, "stamp": f"{stamp}-{i}"}  # history: newest last file first
+            finish = {"id": sync_id, "counts": json.dumps(part.counts, ensure_ascii=False),
+                      "warnings": len(f.problems.warnings)}
+            steps += [(queries.START_SYNC, start), *plan.steps, (queries.FINISH_SYNC, finish)]
+        _apply(runner, steps, meter, sum(p.rows for p in parts))
     return report
 
 
-def load_rosters(runner: Runner, paths: Iterable[Path | str], *, kind: str | None = None, progress: bool = False,
-                 on_report: Callable[[SyncReport], None] | None = None, **options) -> list[SyncReport]:
-    """Load several rosters in dependency order (units, people, links, weak, appointment).
+def _layout(tables: list[Table], kind: str | None) -> list[_File]:
+    """Every table's kind and columns, in load order; all layout errors of all files at once."""
+    files, errors = [], []
+    for table in tables:
+        problems = Problems(table.name)
+        name = _kind(table, kind, problems)
+        index = map_columns(KINDS[name], table.headers, problems) if name else None
+        if name is not None and index is not None:
+            files.append(_File(table, name, problems, index))
+        errors += problems.errors
+    seen: dict[str, str] = {}
+    for f in files:
+        if f.kind in seen:
+            errors.append(Problem(Reason.UNKNOWN_KIND, f"a second {f.kind} roster in one load (the first is {seen[f.kind]}); "
+                                  "a snapshot must come in one file", f.table.name))
+        seen.setdefault(f.kind, f.table.name)
+    if errors:
+        errors.sort(key=lambda p: p.reason not in LAYOUT)
+        raise ValidationError(errors)
+    return sorted(files, key=lambda f: ORDER.index(f.kind))
 
-    Every file is read and its kind told before anything is written; then each file is checked
-    completely and written on its own, so a file that fails leaves the ones before it loaded
-    (`on_report` has seen them). Options as for `load_table`.
-    """
-    tables = [read_roster(path) for path in paths]
-    reports = []
-    for table in sorted(tables, key=lambda t: ORDER.index(kind_of(t, kind))):
-        if progress:
-            click.echo(f"loading {table.name} ({len(table.rows):,} rows) ...", err=True)
-        report = load_table(runner, table, kind=kind, **options)
-        reports.append(report)
-        if on_report is not None:
-            on_report(report)
-    return reports
+
+def _sha256(table: Table) -> str:
+    """The file's SHA-256, or for a table built in memory one of its headers and rows."""
+    return table.sha256 or hashlib.sha256(json.dumps([table.headers, table.rows], default=str).encode()).hexdigest()
+
+
+def _plan_file(runner: Runner, f: _File, day: dt.date, scope: str | None, sync_id: str, shared: Shared, meter: Meter,
+               allow_mass_end: bool, share: float) -> tuple[Part, Plan]:
+    table, name, problems = f.table, f.kind, f.problems
+    cells, parse = RowCells(KINDS[name], f.index, table.headers, problems), PARSERS[name]
+    rows, unparsed = [], set()
+    with meter.task(f"checking {table.name}", len(table.rows)) as tick:
+        for n, c in table.rows:
+            rec = parse(cells.at(n, c))
+            if rec is not None:
+                rows.append(rec)
+            elif "id" in f.index and c[f.index["id"]] is not None:
+                unparsed.add(str(cells.text("id")))
+            tick()
+    part = Part(name, table.name, len(rows), {}, sha256=_sha256(table))
+    if not table.rows and name in SNAPSHOTS:
+        problems.error(Reason.REQUIRED, f"the roster has no rows; as a snapshot it would end every {name} entry "
+                       f"in {'scope ' + scope if scope else 'the district'}")
+        return part, Plan()
+    try:
+        plan = PLANNERS[name](Ctx(runner, day, scope, sync_id, problems, shared, frozenset(unparsed)), rows)
+    except ValidationError as e:  # the scope itself is wrong: nothing else to check
+        problems.items += [p for p in e.problems if p not in problems.items]
+        return part, Plan()
+    if (not allow_mass_end and not problems.errors and plan.left_out > MASS_END_MIN
+            and plan.left_out > share * plan.covered):
+        problems.error(Reason.MASS_END, f"the roster leaves out {plan.left_out} of the {plan.covered} {name} entries "
+                       f"{'under ' + scope if scope else 'in the district'} on {day} ({plan.left_out / plan.covered:.0%}, "
+                       f"more than {share:.0%}), which would end them; check that the file is complete (or pass --scope); "
+                       "if it is right, allow it (--allow-mass-end)")
+    part.counts, part.examples, part.moves = dict(plan.counts), dict(plan.examples), plan.moves
+    return part, plan
+
+
+def _interrupted(runner: Runner, files: list[_File], day: dt.date, scope: str | None) -> dict[str, str]:
+    """Syncs of these same files (kind, SHA-256, date, scope) left running by a load that died: id → kind."""
+    mine = {(f.kind, _sha256(f.table)) for f in files}
+    return {s["id"]: s["kind"] for s in runner.read(queries.RUNNING_SYNCS)
+            if (s["kind"], s["sha256"]) in mine and s["as_of"] == day and s["scope"] == scope}
+
+
+def _apply(runner: Runner, steps: list, meter: Meter, rows: int) -> None:
+    """Write the steps: one batch, or step by step (convergent on FalkorDB) to show progress."""
+    if not steps:
+        return
+    kill_after = os.environ.get(KILL_HOOK)
+    if kill_after is not None:  # test hook: die half-way through the writes, as a killed process would
+        runner.write_batch(steps[:int(kill_after)])
+        os.kill(os.getpid(), signal.SIGKILL)
+    from redengine.graph.falkor import FalkorRunner
+
+    if not meter.enabled or rows < meter.threshold or not isinstance(runner, FalkorRunner):  # Neo4j: one transaction
+        runner.write_batch(steps)
+        return
+    with meter.task(f"writing {rows:,} rows", len(steps), force=True) as tick:
+        for step in steps:
+            runner.write_batch([step])
+            tick()
 
 
 def history(runner: Runner, limit: int = 20) -> list[dict]:

@@ -9,7 +9,7 @@ from redengine.loaders import queries
 from redengine.loaders.plan import Ctx, Plan
 from redengine.loaders.problems import Reason
 from redengine.loaders.rows import UnitRow
-from redengine.loaders.state import Units
+from redengine.loaders.state import UnitNow, Units
 from redengine.loaders.void import add_opens
 from redengine.schema.model import COORDINATED_KINDS, PARENT_KINDS, PERSON_LINKS, EventKind, UnitKind
 
@@ -42,7 +42,11 @@ def plan_units(ctx: Ctx, rows: list[UnitRow]) -> Plan:
                 p.error(Reason.UNKNOWN_REF, f"predecessor {pred} is no known unit", r.row, "前身编码")
     if units.in_scope is not None:
         _check_scope(ctx, by_id, units)
+    ctx.shared.unparsed_units |= ctx.unparsed
     if p.errors:
+        for r in by_id.values():  # later files of the call may refer to them: no knock-on errors there
+            if r.id not in units.all:
+                ctx.shared.set_unit(UnitNow(r.id, r.name, r.kind, r.kind_label, r.valid_from or day, None), r.parent_id, r.valid_from)
         return Plan()
     plan = _diff(ctx, by_id, units, ending)
     plan.covered, plan.left_out = len(covered), len(ending)
@@ -127,6 +131,8 @@ def _diff(ctx: Ctx, by_id: dict[str, UnitRow], units: Units, ending: set[str]) -
     def move(rel: str, r: UnitRow, current: tuple[str, object] | None, target: str | None, when, label: str) -> None:
         if (current[0] if current else None) == target:
             return
+        if rel == "PART_OF" and current is not None and target is not None:
+            plan.moved(f"{r.id} {r.name}: {current[0]} → {target} ({when})")
         if current is not None:
             if when < current[1]:
                 p.error(Reason.CONFLICT, f"the change of {label} from {current[0]} cannot take effect on {when}: "
@@ -136,20 +142,24 @@ def _diff(ctx: Ctx, by_id: dict[str, UnitRow], units: Units, ending: set[str]) -
         if target is not None:
             opens[rel].append({"src": r.id, "dst": target, "from": when, "to": None, "source": src})
 
+    after: list[tuple[UnitNow, str | None, object]] = []  # the call's view of each listed unit once applied
     for r in by_id.values():
         g = units.all.get(r.id)
         when = r.valid_from or day
         if g is None:
             upserts.append(_unit_params(r, ctx, when))
-            plan.note("units added")
+            plan.note("units added", example=f"{r.id} {r.name}")
+            after.append((UnitNow(r.id, r.name, r.kind, r.kind_label, when, None), r.parent_id, when))
         else:
+            end = g.end
             if g.end is not None and g.end <= day:
                 reopen.append({"id": r.id, "source": src})
                 p.warn(Reason.CONFLICT, f"unit {r.id} was ended on {g.end}; this roster lists it again, so it is reopened", r.row)
-                when = day
+                when, end = day, None
+            after.append((UnitNow(r.id, r.name, r.kind, r.kind_label, g.start, end), r.parent_id, when))
             if (g.name, g.kind, g.kind_label) != (r.name, r.kind, r.kind_label):
                 upserts.append(_unit_params(r, ctx, g.start))
-                plan.note("units changed")
+                plan.note("units changed", example=f"{r.id} {g.name} → {r.name}" if g.name != r.name else f"{r.id} {r.name}")
                 if g.name != r.name:
                     renames.append({"id": f"rename:{r.id}:{when}", "kind": EventKind.RENAME.value, "on": when,
                                     "note": f"{g.name} → {r.name}", "from_ids": [r.id], "to_ids": [r.id], "source": src})
@@ -165,7 +175,11 @@ def _diff(ctx: Ctx, by_id: dict[str, UnitRow], units: Units, ending: set[str]) -
                                for s, (d, _) in coordinator.items() if d in ending and s not in ending]
     person_ends = _person_links_to(ctx, ending) if ending else {}
 
-    events = _successions(ctx, by_id, units) + renames
+    # a rename is recorded before the new name is written: a re-run after a crash in between still sees the change
+    if renames:
+        plan.steps += records.unit_event_steps(renames)
+        plan.note("unit events", len(renames))
+    events = _successions(ctx, by_id, units)
     plan.add(links.UPSERT_UNITS, upserts)
     plan.add(queries.REOPEN["Unit"], reopen, "units reopened")
     for rel, what in (("PART_OF", "parent links"), ("COORDINATED_BY", "composite links")):
@@ -177,12 +191,21 @@ def _diff(ctx: Ctx, by_id: dict[str, UnitRow], units: Units, ending: set[str]) -
     if events:
         plan.steps += records.unit_event_steps(events)
         plan.note("unit events", len(events))
+        for e in events:
+            plan.examples["unit events"].append(f"{e['kind']}: {e['note']}")
+    for unit, parent, since in after:  # what later files of this call see
+        ctx.shared.set_unit(unit, parent, since)
+    for uid in ending:
+        ctx.shared.end_unit(uid)
+    for rel, rows in person_ends.items():
+        for r in rows:
+            ctx.shared.ended_links[(r["src"], rel, r["dst"])] = day
     return plan
 
 
 def _person_links_to(ctx: Ctx, ending: set[str]) -> dict[str, list]:
     out: dict[str, list] = defaultdict(list)
-    for r in ctx.runner.read(queries.PERSON_LINK_HISTORY, {"types": list(PERSON_LINKS)}):
+    for r in ctx.shared.person_links(PERSON_LINKS):
         if r["unit"] in ending and r["to"] is None and r["from"] <= ctx.as_of:
             out[r["rel"]].append({"src": r["person"], "dst": r["unit"], "to": ctx.as_of, "source": ctx.source})
     return out
@@ -206,19 +229,21 @@ def _successions(ctx: Ctx, by_id: dict[str, UnitRow], units: Units) -> list[dict
             froms, tos = comps[find(r.id)]
             froms.update(r.predecessor_ids)
             tos.add(r.id)
-    known = {e["id"] for e in ctx.runner.read(records.UNIT_EVENTS)} if comps else set()
+    # an event counts as recorded only with all its links (a crash may have left it half written)
+    known = {e["id"]: (set(e["from_ids"] or ()), set(e["to_ids"] or ())) for e in ctx.runner.read(records.UNIT_EVENTS)} if comps else {}
     events = []
     for froms, tos in comps.values():
+        on = min(by_id[t].valid_from or ctx.as_of for t in tos)
+        only = units.all.get(next(iter(tos)))
         if len(tos) > 1:
             kind = EventKind.SPLIT
-        elif len(froms) > 1 or next(iter(tos)) in units.all:
-            kind = EventKind.MERGE
+        elif len(froms) > 1 or (only is not None and only.start is not None and only.start < on):
+            kind = EventKind.MERGE  # several into one, or one absorbed by a unit that existed before
         else:
             kind = EventKind.RENAME  # one unit under a new code
         eid = f"{kind.value}:{'+'.join(sorted(froms))}>{'+'.join(sorted(tos))}"
-        if eid in known:
+        if known.get(eid) == (froms, tos):
             continue
-        on = min(by_id[t].valid_from or ctx.as_of for t in tos)
         names = lambda ids: "、".join(by_id[i].name if i in by_id else units.all[i].name for i in sorted(ids))  # noqa: E731
         events.append({"id": eid, "kind": kind.value, "on": on, "note": f"{names(froms)} → {names(tos)}",
                        "from_ids": sorted(froms), "to_ids": sorted(tos), "source": ctx.source})

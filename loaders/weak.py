@@ -27,7 +27,8 @@ def plan_weak(ctx: Ctx, rows: list[WeakRow]) -> Plan:
             continue
         by_id[cid] = r
         if r.unit_id not in units.all:
-            p.error(Reason.UNKNOWN_REF, f"unit {r.unit_id} is not in the graph", r.row, "单位编码")
+            if r.unit_id not in ctx.shared.unparsed_units:
+                p.error(Reason.UNKNOWN_REF, f"unit {r.unit_id} is not in the graph", r.row, "单位编码")
         elif not units.scoped(r.unit_id):
             p.error(Reason.OUT_OF_SCOPE, f"unit {r.unit_id} is not under the scope {ctx.scope}", r.row, "单位编码")
         if r.flagged_on > day:

@@ -97,9 +97,9 @@ def _pin_zip_stamps(path: Path) -> None:
 
 
 def load_demo(runner: Runner, *, seed: int = 2017, scale: float = 1.0, out_dir: Path | str | None = None,
-              as_of: dt.date | str | None = None, progress: bool = False) -> list:
+              as_of: dt.date | str | None = None, progress: bool = False):
     """Apply the schema, generate the demo rosters (into `out_dir`, else a temp dir) and load them
-    with the roster loader as of `as_of` (default 2019-04-28). Returns the loader's reports, one per file."""
+    with the roster loader as of `as_of` (default 2019-04-28). Returns the loader's SyncReport."""
     from redengine.loaders import load_rosters
     from redengine.schema.apply import apply_schema
 
@@ -157,14 +157,14 @@ def demo_command(seed: int, scale: float, out: Path | None, as_of: dt.date | Non
         if fresh:  # drop everything, then load on an empty graph
             runner.delete_graph()
         started = time.perf_counter()
-        reports = load_demo(runner, seed=seed, scale=scale, out_dir=out, as_of=as_of, progress=True)
+        report = load_demo(runner, seed=seed, scale=scale, out_dir=out, as_of=as_of, progress=True)
         took = time.perf_counter() - started
         counts = graph_counts(runner)
-    changes = sum(n for r in reports for n in r.counts.values())
+    changes = sum(report.counts.values())
     what = f"loaded ({changes:,} changes)" if changes else "already loaded (nothing changed)"
     click.echo(f"demo district (seed {seed}, scale {scale:g}) {what} on {settings.engine} in {took:.1f}s"
                + (f"; rosters in {out}" if out else ""))
-    warnings = [f"{w.file} row {w.row}: {w.message}" for r in reports for w in r.warnings]
+    warnings = [f"{w.file} row {w.row}: {w.message}" for w in report.warnings]
     for line in warnings[:5]:
         click.echo(f"warning (deliberate gaps are part of the demo): {line}")
     if len(warnings) > 5:
