@@ -15,6 +15,7 @@ from redengine.loaders.problems import Problems, Reason
 E = TypeVar("E", bound=Enum)
 _REASONS = re.compile(r"[、;；]")
 _IDS = re.compile(r"[、;；,，\s]")
+_AMBIGUOUS = re.compile(r"^\s*\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\s*$")  # 03/04/2019: which is the month?
 
 
 class RowCells:
@@ -66,6 +67,9 @@ class RowCells:
         if v is None:
             if required:
                 self.fail(Reason.REQUIRED, field, f"{self._zh[field]} is required")
+            return None
+        if isinstance(v, str) and _AMBIGUOUS.match(v):
+            self.fail(Reason.BAD_DATE, field, f"{v!r} is ambiguous (day/month or month/day?); use YYYY-MM-DD")
             return None
         try:
             return parse_date(v)

@@ -28,6 +28,7 @@ class Reason(str, Enum):
     BAD_ORDER = "dates out of order"
     DUPLICATE_ROW = "given twice"
     UNKNOWN_REF = "refers to nothing known"
+    CYCLE = "parent chain loops back"
     WRONG_KIND = "refers to the wrong kind of unit"
     OUT_OF_SCOPE = "outside the scope"
     CONFLICT = "contradicts the graph"

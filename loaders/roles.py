@@ -80,6 +80,10 @@ def plan_roles(ctx: Ctx, rows: list[LinkRow]) -> Plan:
                 opens[rel].append({"src": person, "dst": unit, "from": r.start, "to": r.end, "source": src})
                 continue
             matched.append(g)
+            if g["from"] != r.start and g["to"] is None:
+                p.error(Reason.CONFLICT, f"overlaps the open {ROLES[r.role].label_zh} link of {person} and {unit} that began on "
+                        f"{g['from']} in the graph; give that start date, or end that link first", r.row, "开始日期")
+                continue
             if g["from"] != r.start:
                 p.warn(Reason.CONFLICT, f"this link began on {g['from']} in the graph; kept that, not {r.start}", r.row, "开始日期")
             if g["to"] == r.end:
@@ -102,6 +106,8 @@ def plan_roles(ctx: Ctx, rows: list[LinkRow]) -> Plan:
             else:  # an end planned after the snapshot date: the roster says it has ended already
                 corrects[rel].append({"src": person, "dst": unit, "from": g["from"], "to": day, "source": src})
 
+    if p.errors:
+        return Plan()
     _conventions(ctx, by_key, graph, units)
     plan = Plan(covered=covered, left_out=left_out)
     for rel in sorted(ROLE_BY_REL):

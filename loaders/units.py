@@ -40,6 +40,7 @@ def plan_units(ctx: Ctx, rows: list[UnitRow]) -> Plan:
         for pred in r.predecessor_ids:
             if pred not in units.all and pred not in by_id and pred not in ctx.unparsed:
                 p.error(Reason.UNKNOWN_REF, f"predecessor {pred} is no known unit", r.row, "前身编码")
+    _check_cycles(ctx, by_id, units)
     if units.in_scope is not None:
         _check_scope(ctx, by_id, units)
     ctx.shared.unparsed_units |= ctx.unparsed
@@ -64,7 +65,7 @@ def _check_refs(ctx: Ctx, r: UnitRow, by_id, kind_of, units: Units) -> None:
     elif r.parent_id not in ctx.unparsed:
         pk = kind_of(r.parent_id)
         if r.parent_id == r.id:
-            p.error(Reason.BAD_VALUE, "a unit cannot be its own parent", r.row, "上级编码")
+            p.error(Reason.CYCLE, "a unit cannot be its own parent", r.row, "上级编码")
         elif pk is None:
             p.error(Reason.UNKNOWN_REF, _unknown(r.parent_id, units, ctx), r.row, "上级编码")
         elif pk not in allowed:
@@ -92,6 +93,22 @@ def _unknown(uid: str, units: Units, ctx: Ctx) -> str:
     if u.holds(ctx.as_of):
         return f"{uid} is in the scope but missing from this roster, which would end it"
     return f"{uid} does not exist on {ctx.as_of} (ended {u.end})" if u.end else f"{uid} starts only on {u.start}"
+
+
+def _check_cycles(ctx: Ctx, by_id: dict[str, UnitRow], units: Units) -> None:
+    """A chain of parents (this roster's, else the graph's) that comes back to where it started."""
+    def parent(uid: str) -> str | None:
+        return by_id[uid].parent_id if uid in by_id else units.parent.get(uid)
+
+    reported: set[str] = set()
+    for r in by_id.values():
+        chain, uid = [r.id], parent(r.id)
+        while uid is not None and uid not in chain and len(chain) <= len(by_id) + 1:
+            chain.append(uid)
+            uid = parent(uid)
+        if uid == r.id and len(chain) > 1 and not reported & set(chain):
+            reported.update(chain)
+            ctx.problems.error(Reason.CYCLE, f"the parents loop: {' → '.join(chain + [r.id])}", r.row, "上级编码")
 
 
 def _check_scope(ctx: Ctx, by_id: dict[str, UnitRow], units: Units) -> None:
