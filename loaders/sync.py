@@ -327,9 +327,9 @@ def _apply(runner: Runner, steps: list, meter: Meter, rows: int) -> None:
     """Write the steps: one batch, or step by step (convergent on FalkorDB) to show progress."""
     if not steps:
         return
-    kill_after = os.environ.get(KILL_HOOK)
-    if kill_after is not None:  # test hook: die half-way through the writes, as a killed process would
-        runner.write_batch(steps[:int(kill_after)])
+    kill_after = int(os.environ.get(KILL_HOOK) or len(steps))
+    if kill_after < len(steps):  # test hook: die half-way through the writes, as a killed process would
+        runner.write_batch(steps[:kill_after])
         os.kill(os.getpid(), signal.SIGKILL)
     from redengine.graph.falkor import FalkorRunner
 

@@ -202,9 +202,10 @@ def _diff(ctx: Ctx, by_id: dict[str, UnitRow], units: Units, ending: set[str]) -
     for rel, what in (("PART_OF", "parent links"), ("COORDINATED_BY", "composite links")):
         plan.add(links.END[rel], ends[rel], f"{what} ended")
         add_opens(ctx, plan, rel, opens[rel], f"{what} opened")
-    plan.add(links.END_UNITS, [{"id": uid, "to": day, "source": src} for uid in sorted(ending)], "units ended")
+    # a unit's person links end before the unit: once it is ended, a re-run after a crash no longer sees it in the snapshot
     for rel, rows in person_ends.items():
         plan.add(links.END[rel], rows, "person links ended with their unit")
+    plan.add(links.END_UNITS, [{"id": uid, "to": day, "source": src} for uid in sorted(ending)], "units ended")
     if events:
         plan.steps += records.unit_event_steps(events)
         plan.note("unit events", len(events))

@@ -64,3 +64,53 @@ def district(tmp_path: Path) -> Path:
         ["V3", "甘棠铺村", "村", "T2"],
         ["B1", "区委组织部", "机关", "D"],
     ])
+
+
+def first_call(d):
+    """Nothing in the graph yet: people, links, weak cases and records all name units of the same call."""
+    return [
+        csv_file(d / "a.csv", APPOINTMENT, [["P1", "V1", "书面意见", "2017-05-01", "", "同意"]]),
+        csv_file(d / "l.csv", LINKS, [["P1", "联系村", "V1", "2017-05-01"], ["P2", "书记", "V1", "2016-01-01"]]),
+        csv_file(d / "w.csv", WEAK, [["V2", "2017-05-01", "班子不团结", "整顿中"]]),
+        csv_file(d / "p.csv", PEOPLE, [["P1", "王芳", "B1"], ["P2", "李明", "V1", "书记"]]),
+        district(d),
+    ]
+
+
+def second_call(d):
+    """V3 ends and V4 is new; P3 is new at V4; P1's liaison moves from V1 to V4, P3 becomes V4's commissioner."""
+    units = [r for r in [["D", "黄陂区", "区"], ["T1", "蔡店街道", "街道", "D"], ["C1", "张河片区域综合党委", "区域综合党委", "T1"],
+                         ["V1", "张河村", "村", "T1", "C1"], ["V2", "李湾村", "村", "T1", "C1"], ["T2", "六指街道", "街道", "D"],
+                         ["B1", "区委组织部", "机关", "D"], ["V4", "新建村", "村", "T2"]]]
+    return [
+        csv_file(d / "l2.csv", LINKS, [["P1", "联系村", "V4", "2018-01-01"], ["P2", "书记", "V1", "2016-01-01"],
+                                       ["P3", "党建专员", "V4", "2018-01-01"]]),
+        csv_file(d / "p2.csv", PEOPLE, [["P1", "王芳", "B1"], ["P2", "李明", "V1", "书记"], ["P3", "赵敏", "V4"]]),
+        csv_file(d / "u2.csv", UNITS, units),
+    ]
+
+
+#: properties that name a load or a moment (which sync wrote it, when): they differ between two runs
+#: that leave the same graph
+VOLATILE = frozenset({"recorded_at", "ended_at", "updated_at", "corrected_at", "reopened_at", "source", "ended_by",
+                      "reopened_by", "corrected_by", "resumed_by", "updated_by", "applied_at", "created_at"})
+
+
+def stable_state(runner) -> tuple[list, list]:
+    """Like graph_state without Sync records and without volatile properties: what two runs of the same
+    load must agree on."""
+    def keep(props: dict) -> list:
+        return sorted((k, v) for k, v in props.items()
+                      if k not in VOLATILE and not (isinstance(v, str) and v.startswith("sync:")))
+
+    nodes = sorted(repr((sorted(r["labels"]), keep(r["props"]))) for r in runner.read(ALL_NODES) if "Sync" not in r["labels"])
+    rels = sorted(repr((r["a"], r["type"], r["b"], keep(r["props"]))) for r in runner.read(ALL_RELS))
+    return nodes, rels
+
+
+def merge_call(d):
+    """V1 and V2 merge into V9 (前身编码): both end with their links, and an event leads from them to V9."""
+    return [csv_file(d / "u3.csv", UNITS, [
+        ["D", "黄陂区", "区"], ["T1", "蔡店街道", "街道", "D"], ["C1", "张河片区域综合党委", "区域综合党委", "T1"],
+        ["V9", "张李村", "村", "T1", "C1", "", "V1、V2"], ["T2", "六指街道", "街道", "D"], ["V3", "甘棠铺村", "村", "T2"],
+        ["B1", "区委组织部", "机关", "D"]])]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from rosters import APPOINTMENT, LINKS, PEOPLE, UNITS, WEAK, csv_file, district, graph_state
+from rosters import LINKS, PEOPLE, UNITS, csv_file, district, first_call, graph_state, second_call
 
 from redengine.errors import ValidationError
 from redengine.graph import links
@@ -17,30 +17,6 @@ BASE, LATER = dt.date(2017, 5, 1), dt.date(2018, 1, 1)
 
 def held(runner, rel, day):
     return {(r["src"], r["dst"]) for r in runner.read(links.AS_OF[rel], {"as_of": day})}
-
-
-def first_call(d):
-    """Nothing in the graph yet: people, links, weak cases and records all name units of the same call."""
-    return [
-        csv_file(d / "a.csv", APPOINTMENT, [["P1", "V1", "书面意见", "2017-05-01", "", "同意"]]),
-        csv_file(d / "l.csv", LINKS, [["P1", "联系村", "V1", "2017-05-01"], ["P2", "书记", "V1", "2016-01-01"]]),
-        csv_file(d / "w.csv", WEAK, [["V2", "2017-05-01", "班子不团结", "整顿中"]]),
-        csv_file(d / "p.csv", PEOPLE, [["P1", "王芳", "B1"], ["P2", "李明", "V1", "书记"]]),
-        district(d),
-    ]
-
-
-def second_call(d):
-    """V3 ends and V4 is new; P3 is new at V4; P1's liaison moves from V1 to V4, P3 becomes V4's commissioner."""
-    units = [r for r in [["D", "黄陂区", "区"], ["T1", "蔡店街道", "街道", "D"], ["C1", "张河片区域综合党委", "区域综合党委", "T1"],
-                         ["V1", "张河村", "村", "T1", "C1"], ["V2", "李湾村", "村", "T1", "C1"], ["T2", "六指街道", "街道", "D"],
-                         ["B1", "区委组织部", "机关", "D"], ["V4", "新建村", "村", "T2"]]]
-    return [
-        csv_file(d / "l2.csv", LINKS, [["P1", "联系村", "V4", "2018-01-01"], ["P2", "书记", "V1", "2016-01-01"],
-                                       ["P3", "党建专员", "V4", "2018-01-01"]]),
-        csv_file(d / "p2.csv", PEOPLE, [["P1", "王芳", "B1"], ["P2", "李明", "V1", "书记"], ["P3", "赵敏", "V4"]]),
-        csv_file(d / "u2.csv", UNITS, units),
-    ]
 
 
 def test_later_files_may_name_what_earlier_files_of_the_call_add(runner, tmp_path):
