@@ -7,7 +7,7 @@ and redengine.graph.records; only what no other feature needs is here.
 from __future__ import annotations
 
 from redengine.graph.statements import Statement, read, write
-from redengine.schema.model import DATED_LINKS, UNIT_LINKS
+from redengine.schema.model import DATED_LINKS, PERSON_LINKS, UNIT_LINKS
 
 ALL_UNITS = read(
     "loaders.all_units",
@@ -32,15 +32,16 @@ PERSONAL_DATA_DIFFERS = read(
     """,
 )
 
-#: every person → unit link of the given types, ended ones too: {person, rel, unit, from, to}
-PERSON_LINK_HISTORY = read(
-    "loaders.person_link_history",
-    """
-    MATCH (p:Person)-[l]->(u:Unit)
-    WHERE type(l) IN $types
-    RETURN p.id AS person, type(l) AS rel, u.id AS unit, l.from AS from, l.to AS to
-    """,
-)
+def _link_history(rel: str) -> Statement:
+    return read(
+        f"loaders.person_link_history.{rel}",
+        f"MATCH (p:Person)-[l:{rel}]->(u:Unit) RETURN p.id AS person, u.id AS unit, l.from AS from, l.to AS to",
+    )
+
+
+#: rel → every person → unit link of that type, ended ones too: {person, unit, from, to}. One
+#: statement per type: FalkorDB scans only that type's edges (a `type(l) IN $types` filter scans them all)
+PERSON_LINK_HISTORY: dict[str, Statement] = {rel: _link_history(rel) for rel in PERSON_LINKS}
 
 WEAK_CASES = read(
     "loaders.weak_cases",

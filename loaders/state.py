@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from redengine.graph import links
 from redengine.loaders import queries
 from redengine.loaders.problems import Reason
-from redengine.schema.model import PERSON_LINKS, UnitKind
+from redengine.schema.model import DATED_LINKS, UnitKind
 from redengine.types import Runner
 
 Key = tuple[str, str, str]  # person, rel, unit
@@ -42,7 +42,8 @@ class Shared:
         self._units: dict[str, UnitNow] | None = None
         self._parent: tuple[dict[str, str], dict[str, dt.date]] | None = None
         self._people: dict[str, dict] | None = None
-        self._history: list[dict] | None = None
+        self._history: dict[str, list[dict]] = {}
+        self._void: set[tuple[str, str, str, dt.date]] | None = None
         #: person links an earlier file of the call ends (its unit ended): key → end date
         self.ended_links: dict[Key, dt.date] = {}
         #: ids of rows of earlier files that failed their own checks (no knock-on errors for them)
@@ -72,14 +73,21 @@ class Shared:
 
     def person_links(self, types) -> list[dict]:
         """Every person → unit link of `types`, ended ones too, as {person, rel, unit, from, to}."""
-        if self._history is None:
-            self._history = self.runner.read(queries.PERSON_LINK_HISTORY, {"types": list(PERSON_LINKS)})
-        types, out = set(types), []
-        for g in self._history:
-            if g["rel"] in types:
-                end = self.ended_links.get((g["person"], g["rel"], g["unit"])) if g["to"] is None else None
+        out = []
+        for rel in types:
+            if rel not in self._history:
+                self._history[rel] = [{**g, "rel": rel} for g in self.runner.read(queries.PERSON_LINK_HISTORY[rel])]
+            for g in self._history[rel]:
+                end = self.ended_links.get((g["person"], rel, g["unit"])) if g["to"] is None else None
                 out.append(g if end is None else {**g, "to": end})
         return out
+
+    def void_links(self) -> set[tuple[str, str, str, dt.date]]:
+        """Links of any type ended on the day they began (same-day corrections): {(src, rel, dst, from)}."""
+        if self._void is None:
+            self._void = {(v["src"], v["rel"], v["dst"], v["from"])
+                          for v in self.runner.read(queries.VOID_LINKS, {"types": list(DATED_LINKS)})}
+        return self._void
 
     # what an earlier file of the call changes
 

@@ -14,7 +14,7 @@ def add_opens(ctx: Ctx, plan: Plan, rel: str, rows: list[dict], what: str) -> li
     instead; return the rows that reopen."""
     if not rows:
         return []
-    void = {(v["src"], v["dst"], v["from"]) for v in ctx.runner.read(queries.VOID_LINKS, {"types": [rel]})}
+    void = {(s, d, f) for s, r, d, f in ctx.shared.void_links() if r == rel}
     again = [r for r in rows if (r["src"], r["dst"], r["from"]) in void]
     plan.add(queries.CORRECT_END[rel], [{k: r[k] for k in ("src", "dst", "from", "to", "source")} for r in again], what)
     plan.add(links.OPEN[rel], [r for r in rows if (r["src"], r["dst"], r["from"]) not in void], what)

@@ -120,3 +120,17 @@ def test_id_number_stored_as_an_excel_number_is_refused(runner, tmp_path):
     [p] = e.value.problems
     assert (p.row, p.column) == (2, "身份证号") and "format the column as text" in p.message
     assert "42011619800101" not in str(p)
+
+
+@pytest.mark.parametrize("encoding,name", [("gb18030", "䶮家岭村"), ("gbk", "蔡家榨村")])  # 䶮 is in GB18030, not in GBK
+def test_bomless_gb18030_and_gbk_csv_load_their_chinese_names(runner, tmp_path, encoding, name):
+    rows = [["D", "黄陂区", "区"], ["T1", "蔡家榨街道", "街道", "D"], ["V1", name, "村", "T1"]]
+    f = csv_file(tmp_path / "u.csv", UNITS, rows, encoding)
+    data = f.read_bytes()
+    assert not data.startswith((b"\xef\xbb\xbf", b"\x84\x31\x95\x33"))  # no UTF-8 or GB18030 byte-order mark
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")  # so the loader must detect the encoding
+    report = load_file(runner, f, as_of=D(2017, 5, 1))
+    assert report.counts["units added"] == 3
+    assert {u["id"]: u["name"] for u in runner.read(links.UNITS_AS_OF, {"as_of": D(2017, 5, 1)})} == {
+        "D": "黄陂区", "T1": "蔡家榨街道", "V1": name}

@@ -10,10 +10,12 @@ from rosters import LINKS, PEOPLE, UNITS, csv_file, district, graph_state
 
 from redengine.errors import ValidationError
 from redengine.graph import links, records
+from redengine.graph.statements import read
 from redengine.loaders import history, load_file
 
 D = dt.date
 BASE = D(2017, 5, 1)
+ENDED_UNITS = read("test.loaders.ended_units", "MATCH (u:Unit) WHERE u.to IS NOT NULL RETURN u.id AS id, u.to AS to")
 
 
 def units_on(runner, day):
@@ -113,6 +115,10 @@ def test_merge_recorded_as_event_from_predecessor_codes(runner, tmp_path):
     [event] = runner.read(records.UNIT_EVENTS)
     assert (event["kind"], sorted(event["from_ids"]), event["to_ids"], event["on"]) == ("merge", ["V1", "V2"], ["V9"], merged)
     assert {"V1", "V2"} & set(units_on(runner, merged)) == set()
+    assert {"V1", "V2"} <= set(units_on(runner, merged - dt.timedelta(days=1)))  # ended on the merge date, not deleted
+    ended = {r["id"]: r["to"] for r in runner.read(ENDED_UNITS)}
+    assert ended == {"V1": merged, "V2": merged}
+    assert pairs(runner, "PART_OF", merged) >= {("V9", "T1")} and pairs(runner, "COORDINATED_BY", merged) >= {("V9", "C1")}
     assert load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, rows), as_of=D(2019, 2, 1)).counts == {}
 
 
