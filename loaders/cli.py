@@ -91,7 +91,7 @@ def _print(report: SyncReport) -> None:
         if p.changed:
             table.add_row("", "", "", "[italic]total[/]", "", ", ".join(f"{k} {v:,}" for k, v in s.items()))
         table.add_section()
-    console = Console(soft_wrap=False, width=max(100, Console().width))
+    console = Console(soft_wrap=False, width=max(100, Console().width), highlight=False)
     console.print(table)
     if report.resumed:
         console.print(f"finished interrupted load(s): {', '.join(report.resumed)}")

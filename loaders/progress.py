@@ -34,7 +34,7 @@ class Meter:
             self._progress = None
 
     @contextlib.contextmanager
-    def task(self, description: str, total: int, force: bool = False) -> Iterator[Callable[[], None]]:
+    def task(self, description: str, total: int, force: bool = False) -> Iterator[Callable[..., None]]:
         """A bar for `total` units of work (shown when enabled and the work is big, or `force`)."""
         if not self.enabled or (total < self.threshold and not force):
             yield _nothing
@@ -43,10 +43,10 @@ class Meter:
         task = progress.add_task(description, total=total)
         every, count = max(1, total // 200), 0
 
-        def tick() -> None:
+        def tick(n: int = 1) -> None:
             nonlocal count
-            count += 1
-            if count % every == 0 or count == total:
+            before, count = count, count + n
+            if count // every != before // every or count >= total:
                 progress.update(task, completed=count)
 
         try:
@@ -55,5 +55,5 @@ class Meter:
             progress.update(task, completed=count, visible=False)
 
 
-def _nothing() -> None:
+def _nothing(n: int = 1) -> None:
     pass

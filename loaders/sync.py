@@ -217,6 +217,7 @@ def load_tables(runner: Runner, tables: list[Table], *, kind: str | None = None,
     meter = progress if isinstance(progress, Meter) else Meter(bool(progress))
     day = as_of or today()
     files = _layout(tables, kind)
+    _ensure_schema(runner)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     shared = Shared(runner, day)
     parts, plans, ids, problems = [], [], [], []
@@ -254,6 +255,16 @@ def load_tables(runner: Runner, tables: list[Table], *, kind: str | None = None,
             steps += [(queries.START_SYNC, start), *plan.steps, (queries.FINISH_SYNC, finish)]
         _apply(runner, steps, meter, sum(p.rows for p in parts))
     return report
+
+
+def _ensure_schema(runner: Runner) -> None:
+    """Apply the schema to a graph that never had it (even for a dry run: it holds no data): without
+    its indexes every MERGE scans all nodes, and FalkorDB caches plans that miss link types made later."""
+    from redengine.schema.apply import apply_schema, schema_version
+    from redengine.schema.model import SCHEMA_VERSION
+
+    if schema_version(runner) != SCHEMA_VERSION:
+        apply_schema(runner)
 
 
 def _layout(tables: list[Table], kind: str | None) -> list[_File]:
@@ -336,10 +347,11 @@ def _apply(runner: Runner, steps: list, meter: Meter, rows: int) -> None:
     if not meter.enabled or rows < meter.threshold or not isinstance(runner, FalkorRunner):  # Neo4j: one transaction
         runner.write_batch(steps)
         return
-    with meter.task(f"writing {rows:,} rows", len(steps), force=True) as tick:
-        for step in steps:
+    sizes = [len(p["rows"]) if isinstance(p.get("rows"), list) and p["rows"] else 1 for _, p in steps]
+    with meter.task("writing", sum(sizes), force=True) as tick:
+        for step, size in zip(steps, sizes):
             runner.write_batch([step])
-            tick()
+            tick(size)
 
 
 def history(runner: Runner, limit: int = 20) -> list[dict]:
