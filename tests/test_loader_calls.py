@@ -106,3 +106,13 @@ def test_mass_end_guard_at_a_fifth_of_the_scope(runner, tmp_path):
         load_rosters(runner, [without_17_more], as_of=LATER + dt.timedelta(days=1))
     report = load_rosters(runner, [without_17_more], as_of=LATER + dt.timedelta(days=1), allow_mass_end=True)
     assert report.counts["units ended"] == 17
+
+
+def test_a_graph_that_never_had_the_schema_gets_it_first(runner, tmp_path):
+    from redengine.schema.apply import schema_version
+    from redengine.schema.model import SCHEMA_VERSION
+
+    runner.delete_graph()
+    assert schema_version(runner) is None
+    load_rosters(runner, [district(tmp_path)], as_of=BASE)
+    assert schema_version(runner) == SCHEMA_VERSION

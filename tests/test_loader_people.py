@@ -56,6 +56,9 @@ def test_move_and_title_change_are_dated_and_empty_cells_keep_personal_data(worl
     ])
     report = load_file(world, f, as_of=later)
     assert report.counts == {"personal data set": 1, "workplace links ended": 2, "workplace links opened": 2}
+    [part] = report.parts
+    assert part.moves == ["P1 王芳: B1 → T1"]  # P2 only changed title: no move
+    assert part.summary() == {"added": 2, "changed": 1, "ended": 2, "moved": 1}
     assert works(world, later - dt.timedelta(days=1)) == {("P1", "B1", "副部长"), ("P2", "T1", "党委书记"), ("P3", "T2", None)}
     assert works(world, later) == {("P1", "T1", "副部长"), ("P2", "T1", "党工委书记"), ("P3", "T2", None)}
     got = {r["id"]: (r["id_number"], r["phone"]) for r in world.read(PERSONAL)}

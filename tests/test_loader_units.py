@@ -64,6 +64,8 @@ def test_changes_take_effect_from_the_as_of_date(runner, tmp_path):
     report = load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, rows), as_of=change)
     assert report.counts == {"units changed": 1, "parent links ended": 1, "parent links opened": 1,
                              "composite links ended": 1, "unit events": 1}
+    assert report.part("units").moves == ["V2 李湾新村: T1 → T2 (2018-01-01)"]
+    assert report.part("units").examples["units changed"] == ["V2 李湾村 → 李湾新村"]
     day_before = change - dt.timedelta(days=1)
     assert ("V2", "T1") in pairs(runner, "PART_OF", day_before) and ("V2", "T2") not in pairs(runner, "PART_OF", day_before)
     assert ("V2", "T2") in pairs(runner, "PART_OF", change) and ("V2", "T1") not in pairs(runner, "PART_OF", change)
