@@ -132,6 +132,10 @@ class SyncReport:
     def rows(self) -> int:
         return sum(p.rows for p in self.parts)
 
+    def __iter__(self):
+        """The parts, one per file in load order."""
+        return iter(self.parts)
+
     def part(self, kind: str) -> Part | None:
         return next((p for p in self.parts if p.kind == kind), None)
 
