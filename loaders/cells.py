@@ -52,6 +52,8 @@ class RowCells:
 
     def text(self, field: str, required: bool = False) -> str | None:
         v = self._raw(field)
+        if type(v) is str:  # the common case: the reader has stripped it already
+            return v
         if v is None:
             if required:
                 self.fail(Reason.REQUIRED, field, f"{self._zh[field]} is required")
