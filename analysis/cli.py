@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 
+from redengine.options import DATE
+
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]), default=None,
               help="File format; default: told by the --out suffix.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
-@click.option("--as-of", "as_of", default=None, metavar="DATE",
+@click.option("--as-of", "as_of", type=DATE, default=None,
               help="Only what holds on this date (YYYY-MM-DD); default: all history, each link with its interval.")
 @click.option("--scope", default=None, metavar="UNIT_ID", help="Only this unit's subtree (e.g. a township).")
 @click.option("--with-people/--no-people", "with_people", default=True, show_default=True,

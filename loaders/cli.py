@@ -7,26 +7,17 @@ import json
 import click
 
 from redengine.config import Settings
-from redengine.dates import parse_date
+from redengine.options import DATE
 from redengine.graph.engine import connect
 from redengine.loaders.kinds import KINDS
 from redengine.loaders.sync import MASS_END_MIN, MASS_END_SHARE, SyncReport, load_rosters
 from redengine.loaders.sync import history as sync_history
 
 
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except ValueError as e:
-        raise click.BadParameter(str(e)) from e
-
-
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--kind", type=click.Choice(list(KINDS)), help="Roster kind (default: told by the headers).")
-@click.option("--as-of", "as_of", callback=_date, help="Snapshot date, YYYY-MM-DD (default: today).")
+@click.option("--as-of", "as_of", type=DATE, help="Snapshot date, YYYY-MM-DD (default: today).")
 @click.option("--scope", metavar="UNIT_ID", help="The roster covers only this unit's subtree.")
 @click.option("--dry-run", is_flag=True, help="Check and report the changes without writing them.")
 @click.option("--who", default=None, help="Who is loading, recorded with the sync (default: the login name).")

@@ -20,7 +20,10 @@ def parse_date(value: object) -> dt.date:
     if not m:
         raise ValueError(f"not a date (expected YYYY-MM-DD): {value!r}")
     y, mo, d = (int(g) for g in m.groups())
-    return dt.date(y, mo, d)
+    try:
+        return dt.date(y, mo, d)
+    except ValueError as e:
+        raise ValueError(f"not a date: {value!r} ({e})") from e
 
 
 def iso(value: dt.date | str | None) -> str | None:

@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from redengine.dates import parse_date
+from redengine.options import DATE
 from redengine.demo_district import DEFAULT_AS_OF, HEADERS, KINDS, build_district, check_options
 from redengine.graph import queries
 from redengine.graph.statements import read
@@ -127,21 +128,12 @@ def graph_counts(runner: Runner) -> dict[str, dict[str, int]]:
     }
 
 
-def _date_option(_ctx, _param, value):
-    if value is None:
-        return None
-    try:
-        return parse_date(value)
-    except ValueError as e:
-        raise click.BadParameter(str(e)) from e
-
-
 @click.command("demo")
 @click.option("--seed", type=int, default=2017, show_default=True, help="Random seed: the same seed gives the same district.")
 @click.option("--scale", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
               help="Multiply the district (40 ≈ a province: ~26,000 villages).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Keep the rosters in this folder.")
-@click.option("--as-of", "as_of", callback=_date_option, help="The date the rosters describe (default 2019-04-28).")
+@click.option("--as-of", "as_of", type=DATE, help="The date the rosters describe (default 2019-04-28).")
 @click.option("--fresh", is_flag=True, help="Drop the whole graph first.")
 def demo_command(seed: int, scale: float, out: Path | None, as_of: dt.date | None, fresh: bool) -> None:
     """Generate the demo district's rosters and load them into the configured engine."""
