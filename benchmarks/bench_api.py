@@ -19,18 +19,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import httpx
-import uvicorn
-
-from redengine.api import queries as Q, read, tokens
-from redengine.api.app import create_app
+from bench_common import Served, ms, timed
+from redengine.api import queries as Q, read
 from redengine.demo import load_demo
 from redengine.demo_district import DEFAULT_AS_OF
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
@@ -54,46 +49,6 @@ VILLAGES = """query($after: String, $d: Date) { organisations(kind: [VILLAGE, CO
           liaisonCadres { nodes { from person { id name } } } commissioner { person { name } } } } }"""
 
 
-def pct(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, max(0, round(p / 100 * len(xs) + 0.5) - 1))]
-
-
-def ms(xs: list[float]) -> tuple[float, float]:
-    return statistics.median(xs) * 1000, pct(xs, 99) * 1000
-
-
-class Served:
-    """The app on a local port (uvicorn in a thread) and a keep-alive client with an admin token."""
-
-    def __init__(self, runner):
-        self.runner = runner
-        self.server = uvicorn.Server(uvicorn.Config(create_app(runner=runner), host="127.0.0.1", port=0,
-                                                    log_level="warning", lifespan="on"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> "Served":
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.01)
-        port = self.server.servers[0].sockets[0].getsockname()[1]
-        token = tokens.create(self.runner, "admin", name="bench").token
-        self.client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"})
-        return self
-
-    def gql(self, query: str, **variables) -> dict:
-        r = self.client.post("/graphql", json={"query": query, "variables": variables})
-        body = r.json()
-        if r.status_code != 200 or body.get("errors"):
-            raise SystemExit(f"API error: {r.status_code} {body}")
-        return body["data"]
-
-    def __exit__(self, *exc) -> None:
-        self.client.close()
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
-
-
 def in_process(runner):
     """Run a query through the schema without HTTP or auth (to show where the API's time goes)."""
     import asyncio
@@ -109,15 +64,6 @@ def in_process(runner):
         if result.errors:
             raise SystemExit(f"API error: {result.errors}")
     return run
-
-
-def timed(fn, n: int) -> list[float]:
-    out = []
-    for i in range(n):
-        t = time.perf_counter()
-        fn(i)
-        out.append(time.perf_counter() - t)
-    return out
 
 
 def raw_coverage(runner, district: str) -> None:

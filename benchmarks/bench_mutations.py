@@ -19,15 +19,11 @@ import datetime as dt
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import httpx
-import uvicorn
-
-from redengine.api import audit, commands, tokens
-from redengine.api.app import create_app
+from bench_common import Served, ms, timed
+from redengine.api import audit, commands
 from redengine.api.context import Principal, RoleName
 from redengine.demo import load_demo
 from redengine.graph import records
@@ -43,24 +39,6 @@ OPINION = """mutation($p: ID!, $u: ID!, $d: Date!) {
   recordOpinion(input: {personId: $p, unitId: $u, date: $d, conclusion: FOR, docNo: "bench"}) { ok errors { code } } }"""
 START = """mutation($p: ID!, $u: ID!, $d: Date!) { startLiaison(personId: $p, unitId: $u, from: $d) { ok errors { code } } }"""
 END = """mutation($p: ID!, $u: ID!, $d: Date!) { endLiaison(personId: $p, unitId: $u, to: $d) { ok errors { code } } }"""
-
-
-def pct(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, max(0, round(p / 100 * len(xs) + 0.5) - 1))]
-
-
-def ms(xs: list[float]) -> tuple[float, float]:
-    return statistics.median(xs) * 1000, pct(xs, 99) * 1000
-
-
-def timed(fn, n: int) -> list[float]:
-    out = []
-    for i in range(n):
-        t = time.perf_counter()
-        fn(i)
-        out.append(time.perf_counter() - t)
-    return out
 
 
 def day(i: int, run: int) -> str:
@@ -91,22 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         free = [(p, u) for p in people[:50] for u in units[:50] if (p, u) not in liaised][: args.n]
         admin = Principal("bench", "bench", RoleName.ADMIN)
 
-        app = create_app(runner=runner)
-        srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on"))
-        thread = threading.Thread(target=srv.run, daemon=True)
-        thread.start()
-        while not srv.started:
-            time.sleep(0.01)
-        port = srv.servers[0].sockets[0].getsockname()[1]
-        token = tokens.create(runner, "admin", name="bench").token
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"})
-
-        def gql(query, **variables):
-            body = client.post("/graphql", json={"query": query, "variables": variables}).json()
-            data = body.get("data") or {}
-            payload = next(iter(data.values()), None)
-            if body.get("errors") or (isinstance(payload, dict) and not payload.get("ok", True)):
-                raise SystemExit(f"API error: {body}")
+        served = Served(runner).__enter__()
+        gql = served.gql
 
         def raw_opinion(p, u, d):
             plan = commands.plan_record_opinion(runner, admin, p, u, dt.date.fromisoformat(d),
@@ -133,9 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                 gql(START, p=p, u=u, d=f"{2040 + run}-01-01")
                 gql(END, p=p, u=u, d=f"{2040 + run}-06-01")
             results["start+end liaison api"] += timed(start_end, min(n, len(free)))
-        client.close()
-        srv.should_exit = True
-        thread.join(timeout=30)
+        served.__exit__(None, None, None)
 
         print(f"{'what':<28} {'median ms':>10} {'p99 ms':>8}   ({args.runs} runs x {n})")
         for name, xs in results.items():
