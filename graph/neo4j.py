@@ -106,7 +106,8 @@ class Neo4jRunner:
         except nx.Neo4jError as e:
             raise EngineError(f"Neo4j rejected {name}: {_first_line(e)}", name) from e
 
-    def apply_schema(self, constraints: Iterable[tuple[str, str]], indexes: Iterable[tuple[str, str]]) -> None:
+    def apply_schema(self, constraints: Iterable[tuple[str, str]], indexes: Iterable[tuple[str, str]],
+                     rel_types: Iterable[str] = ()) -> None:  # Neo4j plans need no priming
         constraints = list(constraints)
         steps = [(constraint_statement(lbl, p), {}) for lbl, p in constraints]
         steps += [(index_statement(lbl, p), {}) for lbl, p in indexes if (lbl, p) not in constraints]

@@ -24,8 +24,9 @@ class Runner(Protocol):
         """Run several writes as one unit: one transaction where the engine has them."""
         ...
 
-    def apply_schema(self, constraints: Iterable[tuple[str, str]], indexes: Iterable[tuple[str, str]]) -> None:
-        """Make sure each (label, property) unique constraint and index exists."""
+    def apply_schema(self, constraints: Iterable[tuple[str, str]], indexes: Iterable[tuple[str, str]],
+                     rel_types: Iterable[str] = ()) -> None:
+        """Make sure each (label, property) unique constraint and index exists, and each relationship type is usable."""
         ...
 
     def ping(self) -> bool: ...

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from redengine.graph import falkor, neo4j
-from redengine.graph.statements import read, schema, write
-from redengine.schema.model import DATED_LINKS, INDEXES, SCHEMA_VERSION, UNIQUE_IDS
+from redengine.graph.statements import read, write
+from redengine.schema.model import INDEXES, REL_TYPES, SCHEMA_VERSION, UNIQUE_IDS
 from redengine.types import Runner
 
 # Built from the model's allow-list at import, so the lint test sees every engine's statements.
@@ -14,23 +14,8 @@ for _label, _prop in UNIQUE_IDS + INDEXES:
     falkor.index_statement(_label, _prop)
 for _label, _prop in INDEXES:
     neo4j.index_statement(_label, _prop)
-
-#: The undated record links (see the model's docstring); with DATED_LINKS, every relationship type.
-RECORD_LINKS = ("CONCERNS", "ABOUT", "GIVEN_BY", "POSTED_IN", "EVENT_FROM", "EVENT_TO", "HAS_PERSONAL_DATA")
-
-# FalkorDB 4.16 caches each statement's plan; a plan made while a relationship type did not yet
-# exist in the graph keeps answering as if no link of that type existed, even after links are
-# created (measured on pattern comprehensions: tests/test_falkor_rel_types.py). So every type is
-# made to exist when the schema is applied, by creating and deleting one link of it.
-REL_TYPES = schema(
-    "falkordb.relationship_types",
-    "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType AS type",
-    {"falkordb"},
-)
-PRIME_REL_TYPE = {
-    rel: schema(f"falkordb.prime.{rel}", f"CREATE (a)-[r:{rel}]->(b) DELETE r, a, b", {"falkordb"})
-    for rel in DATED_LINKS + RECORD_LINKS
-}
+for _rel in REL_TYPES:
+    falkor.prime_statement(_rel)
 
 RECORD_VERSION = write(
     "schema.record_version",
@@ -46,12 +31,7 @@ GET_VERSION = read("schema.get_version", "MATCH (m:SchemaMeta {id: 'schema'}) RE
 
 def apply_schema(runner: Runner) -> int:
     """Create every unique constraint and index the model declares; return the recorded version."""
-    runner.apply_schema(UNIQUE_IDS, INDEXES)
-    if runner.engine == "falkordb":
-        have = {r["type"] for r in runner.read(REL_TYPES)}
-        for rel, statement in PRIME_REL_TYPE.items():
-            if rel not in have:
-                runner.write(statement)
+    runner.apply_schema(UNIQUE_IDS, INDEXES, REL_TYPES)
     return runner.write(RECORD_VERSION, {"version": SCHEMA_VERSION})[0]["version"]
 
 

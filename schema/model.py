@@ -155,3 +155,6 @@ INDEXES: tuple[tuple[str, str], ...] = (("Unit", "kind"), ("Unit", "name"), ("Pe
 UNIT_LINKS = ("PART_OF", "COORDINATED_BY")
 PERSON_LINKS = ("WORKS_AT",) + tuple(spec.rel for spec in ROLES.values())
 DATED_LINKS = UNIT_LINKS + PERSON_LINKS
+#: The undated record links (see the docstring above); with DATED_LINKS, every relationship type.
+RECORD_LINKS = ("CONCERNS", "ABOUT", "GIVEN_BY", "POSTED_IN", "EVENT_FROM", "EVENT_TO", "HAS_PERSONAL_DATA")
+REL_TYPES = DATED_LINKS + RECORD_LINKS

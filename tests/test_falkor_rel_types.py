@@ -10,8 +10,8 @@ import datetime as dt
 
 from redengine.graph import links
 from redengine.graph.statements import read
-from redengine.schema.apply import RECORD_LINKS, REL_TYPES
-from redengine.schema.model import DATED_LINKS
+from redengine.graph.falkor import LIST_REL_TYPES
+from redengine.schema.model import DATED_LINKS, RECORD_LINKS
 
 BETWEEN = read(
     "test.rel_types.between",
@@ -41,6 +41,6 @@ def test_every_relationship_type_exists_and_no_priming_node_is_left(runner):
     from redengine.graph import queries
 
     if runner.engine == "falkordb":
-        assert {r["type"] for r in runner.read(REL_TYPES)} >= set(DATED_LINKS + RECORD_LINKS)
+        assert {r["type"] for r in runner.read(LIST_REL_TYPES)} >= set(DATED_LINKS + RECORD_LINKS)
     assert runner.read(queries.COUNT_RELS_BY_TYPE) == []
     assert [r for r in runner.read(queries.COUNT_NODES_BY_LABEL) if r["label"] != "SchemaMeta"] == []
