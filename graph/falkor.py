@@ -88,7 +88,10 @@ class EmbeddedServer:
 
     def _check_data_dir(self) -> None:
         try:
+            fresh = not self.data_dir.exists()
             self.data_dir.mkdir(parents=True, exist_ok=True)
+            if fresh:  # the append-only file holds ID numbers and phones: owner only
+                self.data_dir.chmod(0o700)
             probe = self.data_dir / ".write-test"
             probe.write_text("ok")
             probe.unlink()

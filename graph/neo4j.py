@@ -79,7 +79,10 @@ class Neo4jRunner:
             return [[plain(rec.data()) for rec in tx.run(st.cypher, p)] for st, p in prepared]
 
         def call():
-            with self._driver.session(database=self.settings.database) as session:
+            # Share execute_query's bookmark manager, so a read routed to a cluster reader after this
+            # write sees it (read-your-writes across the two APIs).
+            with self._driver.session(database=self.settings.database,
+                                      bookmark_manager=self._driver.execute_query_bookmark_manager) as session:
                 return session.execute_write(work)
 
         return self._call(prepared[0][0] if prepared else None, call)

