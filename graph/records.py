@@ -41,7 +41,8 @@ UPSERT_WEAK_CASES = write(
     """,
 )
 
-#: rows: {id, person_id, unit_id, date, conclusion: for|against|null, doc_no, source}
+#: rows: {id, person_id, unit_id, date, conclusion: for|against|null, doc_no, source};
+#: a null conclusion or doc_no means "not given" and keeps the stored value
 UPSERT_OPINIONS = write(
     "records.upsert_opinions",
     """
@@ -50,14 +51,16 @@ UPSERT_OPINIONS = write(
     MATCH (u:Unit {id: r.unit_id})
     MERGE (o:Opinion {id: r.id})
     ON CREATE SET o.recorded_at = localdatetime(), o.source = r.source
-    SET o.date = date(r.date), o.conclusion = r.conclusion, o.doc_no = r.doc_no, o.updated_by = r.source
+    SET o.date = date(r.date), o.conclusion = coalesce(r.conclusion, o.conclusion),
+        o.doc_no = coalesce(r.doc_no, o.doc_no), o.updated_by = r.source
     MERGE (o)-[:ABOUT]->(p)
     MERGE (o)-[:GIVEN_BY]->(u)
     RETURN count(o) AS opinions
     """,
 )
 
-#: rows: {id, person_id, unit_id, from, to, doc_no, source}; `to` is the notice's last day (inclusive)
+#: rows: {id, person_id, unit_id, from, to, doc_no, source}; `to` is the notice's last day (inclusive);
+#: a null `to` or doc_no means "not given" and keeps the stored value
 UPSERT_NOTICES = write(
     "records.upsert_notices",
     """
@@ -66,7 +69,8 @@ UPSERT_NOTICES = write(
     MATCH (u:Unit {id: r.unit_id})
     MERGE (n:Notice {id: r.id})
     ON CREATE SET n.recorded_at = localdatetime(), n.source = r.source
-    SET n.from = date(r.from), n.to = date(r.to), n.doc_no = r.doc_no, n.updated_by = r.source
+    SET n.from = date(r.from), n.to = coalesce(date(r.to), n.to), n.doc_no = coalesce(r.doc_no, n.doc_no),
+        n.updated_by = r.source
     MERGE (n)-[:ABOUT]->(p)
     MERGE (n)-[:POSTED_IN]->(u)
     RETURN count(n) AS notices

@@ -1,7 +1,7 @@
 """Load appointment records (意见与公示): written opinions and notice postings, as events.
 
 Not a snapshot: a row adds a record or corrects the one with the same person, unit, type and
-date; a record missing from a later file stays.
+date; a record missing from a later file stays, and so does a stored value whose cell is empty.
 """
 
 from __future__ import annotations
@@ -58,13 +58,14 @@ def plan_appointments(ctx: Ctx, rows: list[AppointmentRow]) -> Plan:
     for rid, r in by_id.items():
         conclusion = r.conclusion.value if r.conclusion else None
         if r.type is RecordType.OPINION:
-            want, now = (conclusion, r.doc_no), (lambda g: (g["conclusion"], g["doc_no"]))
+            given = {"conclusion": conclusion, "doc_no": r.doc_no}
             target, row = opinions, {"date": r.date, "conclusion": conclusion}
         else:
-            want, now = (r.end, r.doc_no), (lambda g: (g["to"], g["doc_no"]))
+            given = {"to": r.end, "doc_no": r.doc_no}
             target, row = notices, {"from": r.date, "to": r.end}
         g = have.get(rid)
-        if g is not None and now(g) == want:
+        # an empty cell is "not given": it keeps the stored value (the upsert coalesces) and is no correction
+        if g is not None and all(v is None or g[k] == v for k, v in given.items()):
             continue
         plan.note(f"{r.type.value}s {'added' if g is None else 'corrected'}", example=f"{r.person_id} @ {r.unit_id} {r.date}")
         target.append({"id": rid, "person_id": r.person_id, "unit_id": r.unit_id, "doc_no": r.doc_no, "source": src, **row})

@@ -17,6 +17,7 @@ BASE = D(2017, 5, 1)
 OPINIONS = read("test.loaders.opinions", "MATCH (o:Opinion)-[:GIVEN_BY]->(u:Unit) "
                 "RETURN o.id AS id, u.id AS unit, o.date AS date, o.conclusion AS conclusion, o.doc_no AS doc_no")
 NOTICES = read("test.loaders.notices", "MATCH (n:Notice)-[:POSTED_IN]->(u:Unit) RETURN n.id AS id, u.id AS unit, n.from AS from, n.to AS to")
+NOTICE_DOC = read("test.loaders.notice_doc", "MATCH (n:Notice) RETURN n.doc_no AS doc_no")
 
 
 @pytest.fixture
@@ -73,6 +74,31 @@ def test_appointment_records_add_correct_and_never_remove(world, tmp_path):
     before = graph_state(world)
     assert load_file(world, f2, as_of=D(2018, 2, 3)).counts == {}
     assert graph_state(world) == before
+
+
+def test_appointment_empty_cells_keep_what_is_stored(world, tmp_path):
+    """Empty cells mean "not given": a re-listed record with empty 结论/文号/结束日期 keeps the stored values."""
+    f = csv_file(tmp_path / "a.csv", APPOINTMENT, [
+        ["P1", "V2", "书面意见", "2020-05-02", "", "不同意", "黄组函〔2020〕2号"],
+        ["P1", "V1", "任前公示", "2020-05-03", "2020-05-09", "", "公示〔2020〕1号"],
+    ])
+    assert load_file(world, f, as_of=D(2020, 6, 1)).counts == {"opinions added": 1, "notices added": 1}
+    before = graph_state(world)
+    bare = csv_file(tmp_path / "a2.csv", APPOINTMENT, [
+        ["P1", "V2", "书面意见", "2020-05-02", "", "", ""],
+        ["P1", "V1", "任前公示", "2020-05-03", "", "", ""],
+    ])
+    assert load_file(world, bare, as_of=D(2020, 6, 2)).counts == {}   # nothing given, nothing corrected
+    assert graph_state(world) == before
+    # a row giving only some values corrects those and keeps the rest
+    some = csv_file(tmp_path / "a3.csv", APPOINTMENT, [
+        ["P1", "V2", "书面意见", "2020-05-02", "", "", "黄组函〔2020〕3号"],
+        ["P1", "V1", "任前公示", "2020-05-03", "2020-05-10", "", ""],
+    ])
+    assert load_file(world, some, as_of=D(2020, 6, 3)).counts == {"opinions corrected": 1, "notices corrected": 1}
+    assert [(o["unit"], o["conclusion"], o["doc_no"]) for o in world.read(OPINIONS)] == [("V2", "against", "黄组函〔2020〕3号")]
+    assert [(n["unit"], n["to"]) for n in world.read(NOTICES)] == [("V1", D(2020, 5, 10))]
+    assert world.read(NOTICE_DOC) == [{"doc_no": "公示〔2020〕1号"}]
 
 
 def test_appointment_checks(world, tmp_path):

@@ -5,6 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from redengine.graph import links, queries, records
+from redengine.graph.statements import read
+
+STORED_RECORDS = read(
+    "test.records.stored",
+    "MATCH (o) WHERE o:Opinion OR o:Notice "
+    "RETURN o.id AS id, o.conclusion AS conclusion, o.to AS to, o.doc_no AS doc_no ORDER BY id",
+)
 
 
 def _world(runner):
@@ -38,6 +45,22 @@ def test_opinion_and_notice_are_idempotent(runner):
     rels = {r["type"]: r["n"] for r in runner.read(queries.COUNT_RELS_BY_TYPE)}
     assert (counts["Opinion"], counts["Notice"]) == (1, 1)
     assert (rels["ABOUT"], rels["GIVEN_BY"], rels["POSTED_IN"]) == (2, 1, 1)
+
+
+def test_opinion_and_notice_keep_stored_values_for_missing_ones(runner):
+    _world(runner)
+    op = {"id": records.opinion_id("P1", "V1", "2018-01-05"), "person_id": "P1", "unit_id": "V1", "date": "2018-01-05",
+          "conclusion": "against", "doc_no": "黄组函〔2018〕2号", "source": "t"}
+    no = {"id": records.notice_id("P1", "V1", "2018-01-06"), "person_id": "P1", "unit_id": "V1", "from": "2018-01-06",
+          "to": "2018-01-12", "doc_no": "公示〔2018〕3号", "source": "t"}
+    runner.write(records.UPSERT_OPINIONS, {"rows": [op]})
+    runner.write(records.UPSERT_NOTICES, {"rows": [no]})
+    runner.write(records.UPSERT_OPINIONS, {"rows": [dict(op, conclusion=None, doc_no=None)]})
+    runner.write(records.UPSERT_NOTICES, {"rows": [dict(no, to=None, doc_no=None)]})
+    assert runner.read(STORED_RECORDS) == [
+        {"id": no["id"], "conclusion": None, "to": dt.date(2018, 1, 12), "doc_no": "公示〔2018〕3号"},
+        {"id": op["id"], "conclusion": "against", "to": None, "doc_no": "黄组函〔2018〕2号"},
+    ]
 
 
 def test_merge_event_links_old_and_new_units(runner):
