@@ -81,6 +81,43 @@ def may_see(ctx: Context, unit_id: str | None, as_of: dt.date) -> bool:
     return seen is None or unit_id in seen
 
 
+async def person_visible(ctx: Context, person_id: str | None, as_of: dt.date) -> bool:
+    """A township principal sees a person linked (any link in force) to a unit of its subtree."""
+    if person_id is None:
+        return False
+    seen = visible(ctx, as_of)
+    if seen is None:
+        return True
+    rows = await loader(ctx, "person_links", as_of).load(person_id)
+    return any(r["unit"]["id"] in seen for r in rows)
+
+
+#: what a unit's or person's question answers when the principal may not see the unit or person
+_ONE = frozenset({"unit", "parent", "composite", "person", "personal"})
+
+
+def _nothing(name: str) -> Any:
+    return None if name in _ONE else []
+
+
+async def of_unit(ctx: Context, name: str, unit_id: str, as_of: dt.date) -> Any:
+    """What `name` holds for one unit, or nothing when the principal may not see that unit itself.
+
+    Every Organisation field reads through here, so an Organisation reached by any path (a gap,
+    an event, a link) yields nothing outside the principal's subtree.
+    """
+    if not may_see(ctx, unit_id, as_of):
+        return _nothing(name)
+    return await loader(ctx, name, as_of).load(unit_id)
+
+
+async def of_person(ctx: Context, name: str, person_id: str, as_of: dt.date) -> Any:
+    """What `name` holds for one person, or nothing when the principal may not see that person."""
+    if not await person_visible(ctx, person_id, as_of):
+        return _nothing(name)
+    return await loader(ctx, name, as_of).load(person_id)
+
+
 def keep_visible(ctx: Context, rows: list[dict], as_of: dt.date, key: str = "unit") -> list[dict]:
     seen = visible(ctx, as_of)
     return rows if seen is None else [r for r in rows if r[key]["id"] in seen]

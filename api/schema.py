@@ -11,7 +11,7 @@ from strawberry.types import Info
 from redengine.api import inputs, pagination, read
 from redengine.api.context import Context
 from redengine.api.limits import extensions
-from redengine.api.loaders import loader, may_see, visible
+from redengine.api.loaders import loader, may_see, person_visible, visible
 from redengine.api.mutations import Mutation
 from redengine.api.pagination import After, Connection, First
 from redengine.api.types.appointment import AppointmentCheck
@@ -34,12 +34,14 @@ async def _scope(ctx: Context, requested: str | None, as_of: dt.date) -> str | N
     return read.effective_scope(ctx.runner, ctx.principal.scope, seen, requested, as_of)
 
 
-async def _person_visible(ctx: Context, person_id: str, as_of: dt.date) -> bool:
-    seen = visible(ctx, as_of)
-    if seen is None:
-        return True
-    links = await loader(ctx, "person_links", as_of).load(person_id)
-    return any(r["unit"]["id"] in seen for r in links)
+async def _visible_gaps(ctx: Context, gaps: list[dict], as_of: dt.date) -> list[dict]:
+    """Gaps with the units and people the principal may not see nulled out (a leader gap's district)."""
+    out = []
+    for g in gaps:
+        unit, person = g["unit"], g["person"]
+        out.append({**g, "unit": unit if unit and may_see(ctx, unit["id"], as_of) else None,
+                    "person": person if person and await person_visible(ctx, person["id"], as_of) else None})
+    return out
 
 
 @strawberry.type(description="The organisation department's questions: hierarchy, people, coverage, weak organisations, appointment checks.")
@@ -73,7 +75,7 @@ class Query:
                      as_of: AsOf = None) -> Person | None:
         d = inputs.as_of(as_of)
         row = await loader(info.context, "person", d).load(str(id))
-        if row is None or not await _person_visible(info.context, row["id"], d):
+        if row is None or not await person_visible(info.context, row["id"], d):
             return None
         return Person.from_row(row, d)
 
@@ -107,7 +109,9 @@ class Query:
             unit = await loader(info.context, "unit", d).load(s)
             if unit is None:
                 return None
-        return Coverage.from_result(read.coverage(info.context.runner, unit, d))
+        result = read.coverage(info.context.runner, unit, d)
+        result["gaps"] = await _visible_gaps(info.context, result["gaps"], d)
+        return Coverage.from_result(result)
 
     @strawberry.field(description="Weak-organisation cases (软弱涣散) flagged on or before the date, newest first, with their context.")
     async def weak_organisations(
@@ -131,7 +135,7 @@ class Query:
                                 as_of: AsOf = None) -> AppointmentCheck | None:
         d = inputs.as_of(as_of)
         seen = visible(info.context, d)
-        if seen is not None and not await _person_visible(info.context, str(person_id), d):
+        if seen is not None and not await person_visible(info.context, str(person_id), d):
             return None
         result = read.appointment_check(info.context.runner, str(person_id), d, seen)
         return AppointmentCheck.from_result(result) if result else None

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from redengine.api.context import Context
-from redengine.api.loaders import keep_visible, loader, may_see
+from redengine.api.loaders import keep_visible, may_see, of_unit
 from redengine.api.pagination import After, Connection, First, paginate
 from redengine.api.read import case_status
 from redengine.api.types.common import Kinds, StatusFilter, UnitKind, WeakStatus, kinds
@@ -50,21 +50,21 @@ class Organisation:
                    valid_to=row.get("to"), as_of=as_of)
 
     async def _unit(self, info: Info[Context, None], name: str) -> "Organisation | None":
-        row = await loader(info.context, name, self.as_of).load(self.id)
+        row = await of_unit(info.context, name, self.id, self.as_of)
         if row is None or not may_see(info.context, row["id"], self.as_of):
             return None
         return Organisation.from_row(row, self.as_of)
 
     async def _units(self, info: Info[Context, None], name: str, kind: list[UnitKind] | None,
                      first: int | None, after: str | None) -> Connection["Organisation"]:
-        rows = await loader(info.context, name, self.as_of).load(self.id)
+        rows = await of_unit(info.context, name, self.id, self.as_of)
         rows = keep_visible(info.context, rows, self.as_of)
         wanted = kinds(kind)
         rows = [r for r in rows if wanted is None or r["unit"]["kind"] in wanted]
         return paginate(rows, first, after, lambda r: Organisation.from_row(r["unit"], self.as_of))
 
     async def _roles(self, info: Info[Context, None], rel: str) -> list[dict]:
-        rows = await loader(info.context, "roles", self.as_of).load(self.id)
+        rows = await of_unit(info.context, "roles", self.id, self.as_of)
         return [r for r in rows if r["rel"] == rel]
 
     def _link(self, row: dict) -> RoleLink:
@@ -123,7 +123,7 @@ class Organisation:
                          after: After = None) -> Connection[WeakCaseRef]:
         from redengine.api.types.weak import WeakCase
 
-        rows = await loader(info.context, "weak_cases", self.as_of).load(self.id)
+        rows = await of_unit(info.context, "weak_cases", self.id, self.as_of)
         cases = [(r["case"], case_status(r["case"], self.as_of)) for r in rows]
         cases = [c for c in cases if status is None or c[1] == status.value]
         return paginate(cases, first, after, lambda c: WeakCase.from_row(c[0], c[1], self, self.as_of))
@@ -131,7 +131,7 @@ class Organisation:
     @strawberry.field(description="Merges, splits, renames and reparentings this unit took part in, up to the date.")
     async def events(self, info: Info[Context, None], first: First = None,
                      after: After = None) -> Connection[UnitEvent]:
-        rows = await loader(info.context, "events", self.as_of).load(self.id)
+        rows = await of_unit(info.context, "events", self.id, self.as_of)
         out = []
         for r in rows:
             units = [u for u in r["from_units"] + r["to_units"] if may_see(info.context, u["id"], self.as_of)]

@@ -15,7 +15,7 @@ import strawberry
 from strawberry.types import Info
 
 from redengine.api.context import Context
-from redengine.api.loaders import audit_loader, keep_visible, loader, may_see
+from redengine.api.loaders import audit_loader, keep_visible, may_see, of_person
 from redengine.api.pagination import After, Connection, First, paginate
 from redengine.api.types.common import Role, RoleFilter, rel_of, role_label, role_of
 
@@ -67,7 +67,7 @@ class Person:
         return cls(id=strawberry.ID(row["id"]), name=row["name"], as_of=as_of)
 
     async def _work(self, info: Info[Context, None]) -> dict | None:
-        row = await loader(info.context, "person", self.as_of).load(self.id)
+        row = await of_person(info.context, "person", self.id, self.as_of)
         work = sorted((row or {}).get("work") or [], key=lambda w: w["from"], reverse=True)
         return work[0] if work else None
 
@@ -86,7 +86,7 @@ class Person:
         return Organisation.from_row(work["unit"], self.as_of)
 
     async def _links(self, info: Info[Context, None], role: Role | None) -> list[dict]:
-        rows = await loader(info.context, "person_links", self.as_of).load(self.id)
+        rows = await of_person(info.context, "person_links", self.id, self.as_of)
         rows = [r for r in rows if r["rel"] != "WORKS_AT" and (role is None or r["rel"] == rel_of(role))]
         return keep_visible(info.context, rows, self.as_of)
 
@@ -106,7 +106,7 @@ class Person:
         return await self._link_page(info, Role.LIAISON, first, after)
 
     async def _sensitive(self, info: Info[Context, None], key: str, field: str, keep: tuple[int, int]) -> str | None:
-        row = await loader(info.context, "personal", self.as_of).load(self.id)
+        row = await of_person(info.context, "personal", self.id, self.as_of)
         value = (row or {}).get(key)
         if value is None:
             return None

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from redengine.api.context import Context
-from redengine.api.loaders import keep_visible, loader
+from redengine.api.loaders import keep_visible, of_unit
 from redengine.api.pagination import After, Connection, First, paginate
 from redengine.api.types.common import WeakStatus
 from redengine.api.types.organisation import Organisation
@@ -57,6 +57,6 @@ class WeakCase:
     @strawberry.field(description="Other units of the same composite committee with no case open on the date: who can lead it.")
     async def strong_peers(self, info: Info[Context, None], first: First = None,
                            after: After = None) -> Connection[Organisation]:
-        rows = await loader(info.context, "strong_peers", self.as_of).load(self.unit.id)
+        rows = await of_unit(info.context, "strong_peers", self.unit.id, self.as_of)
         rows = keep_visible(info.context, rows, self.as_of)
         return paginate(rows, first, after, lambda r: Organisation.from_row(r["unit"], self.as_of))
