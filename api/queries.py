@@ -203,10 +203,16 @@ WEAK_PAGE_SCOPED = read("api.weak_page_scoped",
                         f"{_ANCHORED_SUBTREE} WITH DISTINCT u MATCH (u)<-[:CONCERNS]-(w:WeakCase)" + _CASES)
 
 # -- coverage --------------------------------------------------------------------------------------
+#: a township's leaders: people whose contact link holds AND who sit on a district committee that
+#: day (a standing-committee leader); a contact whose membership ended no longer covers the township
 _LEADER_COUNT = f"""
-    OPTIONAL MATCH (t)<-[cl:CONTACTS_TOWNSHIP]-(:Person)
-    WITH t, sum(CASE WHEN cl IS NOT NULL AND {holds('cl')} THEN 1 ELSE 0 END) AS leaders
-    RETURN {unit_cols('t')}, leaders
+    OPTIONAL MATCH (t)<-[cl:CONTACTS_TOWNSHIP]-(lp:Person)
+    WITH t, CASE WHEN cl IS NOT NULL AND {holds('cl')} THEN lp END AS lp
+    OPTIONAL MATCH (lp)-[lm:COMMITTEE_MEMBER_OF]->(ld:Unit)
+    WITH t, lp, sum(CASE WHEN lm IS NOT NULL AND ld.kind = 'district' AND {holds('lm')} AND {holds('ld')}
+                         THEN 1 ELSE 0 END) AS seats
+    WITH t, collect(DISTINCT CASE WHEN seats > 0 THEN lp.id END) AS leader_ids
+    RETURN {unit_cols('t')}, size(leader_ids) AS leaders
     ORDER BY u_id
 """
 #: the townships in the scope, each with how many leaders contact it

@@ -179,3 +179,29 @@ def test_check_for_a_township_token_covers_its_villages_only(world):
     c = check(world, "P2", role="township", township="T2")  # P2 liaises with V4 (T2) and V5 (T3)
     assert [v["unit"]["id"] for v in c["villages"]] == ["V4"] and c["scoped"] is True and c["verdict"] == "READY"
     assert check(world, "P2", role="township", township="T1") is None  # P2 has no link into T1
+
+
+def test_a_township_contact_is_a_leader_only_while_on_the_district_committee(world):
+    """X contacts T3 but sits on no district committee; L1's district membership ends 2020-03-01.
+
+    On AS_OF: T3's only contact X is no leader → T3 still lacks one. T1 keeps L2 (L1 no longer counts);
+    T2 and T4 have L2. So 3 of 4 townships have a leader. On 2020-02-01 L1 still counts for T1.
+    """
+    from redengine.graph import links
+
+    world.write(links.UPSERT_PEOPLE, {"rows": [{"id": "X", "name": "某人", "from": "2017-05-01", "source": "t"}]})
+    world.write(links.OPEN["CONTACTS_TOWNSHIP"], {"rows": [
+        {"src": "X", "dst": "T3", "from": "2017-05-01", "to": None, "source": "t"}]})
+    world.write(links.END["COMMITTEE_MEMBER_OF"], {"rows": [
+        {"src": "L1", "dst": "D", "to": "2020-03-01", "source": "t"}]})
+    cov = data(world, COVERAGE, scope="D", asOf=str(AS_OF))["coverage"]
+    assert ("TOWNSHIP_WITHOUT_LEADER", "T3", None) in gap_set(cov)
+    assert cov["townshipsWithLeader"] == 3
+    t3 = data(world, COVERAGE, scope="T3", asOf=str(AS_OF))["coverage"]
+    assert (t3["townshipsWithLeader"], gap_set(t3) >= {("TOWNSHIP_WITHOUT_LEADER", "T3", None)}) == (0, True)
+    # T1 with L2 removed too: on AS_OF only L1 (no longer a member) contacts it → a gap; in February L1 still counts
+    world.write(links.END["CONTACTS_TOWNSHIP"], {"rows": [{"src": "L2", "dst": "T1", "to": "2020-01-01", "source": "t"}]})
+    t1 = data(world, COVERAGE, scope="T1", asOf=str(AS_OF))["coverage"]
+    assert ("TOWNSHIP_WITHOUT_LEADER", "T1", None) in gap_set(t1) and t1["townshipsWithLeader"] == 0
+    t1_feb = data(world, COVERAGE, scope="T1", asOf="2020-02-01")["coverage"]
+    assert t1_feb["townshipsWithLeader"] == 1

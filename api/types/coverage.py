@@ -18,7 +18,8 @@ from redengine.api.types.person import Person
 @strawberry.enum(description="What a coverage gap is.")
 class GapKind(Enum):
     TOWNSHIP_WITHOUT_LEADER = strawberry.enum_value(
-        GapCode.TOWNSHIP_WITHOUT_LEADER.value, description="A township no standing-committee leader contacts.")
+        GapCode.TOWNSHIP_WITHOUT_LEADER.value, description="A township no standing-committee leader contacts: a contact counts only while they are "
+                    "a committee member of the district on the date.")
     LEADER_TOWNSHIP_COUNT = strawberry.enum_value(
         GapCode.LEADER_TOWNSHIP_COUNT.value,
         description="A standing-committee leader (committee member of the district) with 0 or more than 2 townships; "
@@ -52,7 +53,7 @@ class Coverage:
     scope: Organisation | None = strawberry.field(description="The scope asked for; null for the whole graph.")
     as_of: dt.date = strawberry.field(description="The date the answer holds on.")
     townships: int = strawberry.field(description="Townships in the scope.")
-    townships_with_leader: int = strawberry.field(description="Townships at least one leader contacts.")
+    townships_with_leader: int = strawberry.field(description="Townships at least one leader (a district committee member on the date) contacts.")
     leaders: int = strawberry.field(description="Standing-committee leaders considered.")
     villages: int = strawberry.field(description="Villages and communities in the scope.")
     villages_with_composite: int = strawberry.field(description="Villages coordinated by a composite committee.")
