@@ -7,7 +7,9 @@ Edges carry `kind` (the link type: PART_OF, COORDINATED_BY, WORKS_AT, LIAISES_WI
 `from` and `to` (and `title` on WORKS_AT); an edge's key is "KIND:from".
 
 With `as_of` a date, only what holds on it is exported: units, links, and the weak cases open
-on that day (`weak` = any). With `as_of=None` all history is exported, every edge keeping its
+on that day (`weak` = any); a person when they hold a link to an exported unit on that day or
+their own interval (recorded by then, not ended) holds; a loader records a new person from its
+as-of date while their links may start earlier, and the API counts those links too. With `as_of=None` all history is exported, every edge keeping its
 interval, every case listed (`weak` = a case not lifted yet). `scope` keeps one unit's formal
 subtree (PART_OF, any depth, as of the date; with all history, any unit ever under it), the
 people with a link into it, and only the links between exported nodes.
@@ -106,15 +108,19 @@ def _add_people(g: nx.MultiDiGraph, runner: Runner, scope_ids: list[str] | None,
         pages = _keyset(runner, q.PERSON_PAGE[personal][at], base)
     exported = 0
     for rows in pages:
+        found = [r for r in runner.read(q.PERSON_LINKS_FROM[at], {**base, "ids": [r["id"] for r in rows]})
+                 if r["dst"] in units]
+        linked = {r["src"] for r in found}
+        # as of a date: a person whose own interval holds, or who holds a link to an exported unit
+        rows = [r for r in rows if r["own"] or r["id"] in linked]
         keys = {r["id"]: (hide(r["id"]) if hide else r["id"]) for r in rows}
         for r in rows:
             key = keys[r["id"]]
             if key in g:
                 raise RedEngineError(f"person id {r['id']!r} is also a unit id; export pseudonymised")
             g.add_node(key, **_person_attrs(r, key, personal))
-        for r in runner.read(q.PERSON_LINKS_FROM[at], {**base, "ids": list(keys)}):
-            if r["dst"] in units:
-                _add_link(g, keys[r["src"]], r)
+        for r in found:
+            _add_link(g, keys[r["src"]], r)
         exported += len(rows)
     return exported
 

@@ -19,12 +19,15 @@ _UNIT_FIELDS = """u.id AS id, u.name AS name, u.kind AS kind, u.kind_label AS ki
            [(w:WeakCase)-[:CONCERNS]->(u) | w{.id, .flagged_on, .lifted_on, .status, .reasons}] AS weak_cases"""
 _PERSON_FIELDS = "p.id AS id, p.name AS name, p.from AS from"
 _PERSONAL_FIELDS = _PERSON_FIELDS + ",\n           [(p)-[:HAS_PERSONAL_DATA]->(d:PersonalData) | d{.id_number, .phone}] AS personal"
-# A person "exists" on D once recorded (from <= D); people have no end of their own, their links do.
-_PERSON_AS_OF = "(p.from IS NULL OR p.from <= date($as_of))"
+# A person's own interval holds on D: recorded by then (a loader records a new person from its
+# as-of date) and not ended (a whole-district people roster ends who it leaves out). The export
+# keeps a person as of D when this holds OR they hold a link to an exported unit on D (the API
+# ignores a person's own interval for their links), so the reads return it as `own`, not filter.
+_PERSON_OWN = "((p.from IS NULL OR p.from <= date($as_of)) AND (p.to IS NULL OR date($as_of) < p.to))"
 
 
 def _pair(name: str, template: str, cond: str, as_of_cond: str) -> dict[bool, Statement]:
-    """{False: all history, True: as of $as_of}; `template` has one `@COND@` slot for a WHERE conjunct."""
+    """{False: all history, True: as of $as_of}; `template` has one `@COND@` slot (`cond` / `as_of_cond`)."""
     return {
         False: read(f"analysis.{name}", template.replace("@COND@", cond)),
         True: read(f"analysis.{name}.as_of", template.replace("@COND@", as_of_cond)),
@@ -60,11 +63,11 @@ def _person_page(personal: bool) -> dict[bool, Statement]:
     fields = _PERSONAL_FIELDS if personal else _PERSON_FIELDS
     return _pair(f"person_page{suffix}", f"""
     MATCH (p:Person)
-    WHERE p.id > $after@COND@
-    RETURN {fields}
+    WHERE p.id > $after
+    RETURN {fields}, @COND@ AS own
     ORDER BY p.id
     LIMIT $page
-    """, "", f" AND {_PERSON_AS_OF}")
+    """, "true", _PERSON_OWN)
 
 
 def _people_by_id(personal: bool) -> dict[bool, Statement]:
@@ -73,12 +76,12 @@ def _people_by_id(personal: bool) -> dict[bool, Statement]:
     return _pair(f"people_by_id{suffix}", f"""
     UNWIND $ids AS pid
     MATCH (p:Person {{id: pid}})
-    WHERE true@COND@
-    RETURN {fields}
-    """, "", f" AND {_PERSON_AS_OF}")
+    RETURN {fields}, @COND@ AS own
+    """, "true", _PERSON_OWN)
 
 
-#: [personal][as_of] → statement; the personal variants also return PersonalData (ID number, phone)
+#: [personal][as_of] → statement; every person with `own` (their own interval holds on $as_of; always true
+#: for all history); the personal variants also return PersonalData (ID number, phone)
 PERSON_PAGE = {False: _person_page(False), True: _person_page(True)}
 PEOPLE_BY_ID = {False: _people_by_id(False), True: _people_by_id(True)}
 

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 
+import api_world
 import networkx as nx
 import pytest
 
@@ -18,6 +19,8 @@ from redengine.api.context import Principal, RoleName
 from redengine.errors import ConfigError, NotFound
 from redengine.graph import links, records
 from redengine.graph.statements import read
+from redengine.loaders import load_tables
+from redengine.loaders.table import Table
 from redengine.schema.model import DATED_LINKS
 
 D = dt.date
@@ -104,6 +107,40 @@ def test_as_of_keeps_only_what_holds(runner, day, nodes, edges):
     g = to_networkx(runner, as_of=day)
     assert (g.number_of_nodes(), g.number_of_edges()) == (nodes, edges)
     assert g.graph["as_of"] == dt.date.fromisoformat(day)
+
+
+def test_as_of_exports_a_person_holding_a_link_that_began_before_they_were_recorded(runner):
+    """A loader records a new person from its as-of date, while their links may start years earlier.
+
+    Loaded on 2019-04-28: P1 (liaison with V1 from 2017-06-01) and P2 (works at B1 from the load); P1's and P2's
+    own intervals start 2019-04-28. As of 2018-01-01 P1 holds a link and is exported with it, as the API counts
+    it; P2 holds nothing and is not. As of 2017-05-15 neither holds anything yet.
+    """
+    units = Table.of("u.csv", ["编码", "名称", "类型", "上级编码", "综合党委编码", "生效日期"], [
+        ["D", "黄陂区", "区", "", "", "2017-05-01"], ["T1", "蔡店街道", "街道", "D", "", "2017-05-01"],
+        ["V1", "张河村", "村", "T1", "", "2017-05-01"], ["B1", "组织部", "机关", "D", "", "2017-05-01"]])
+    people = Table.of("p.csv", ["人员编码", "姓名", "工作单位编码", "职务"], [["P1", "王芳", "", ""], ["P2", "李强", "B1", "科员"]])
+    lk = Table.of("l.csv", ["人员编码", "关系", "单位编码", "开始日期", "结束日期"], [["P1", "联系村", "V1", "2017-06-01", ""]])
+    load_tables(runner, [units, people, lk], as_of=D(2019, 4, 28))
+    g = to_networkx(runner, as_of="2018-01-01", pseudonymise=False)
+    assert {n for n, k in g.nodes(data="kind") if k == "person"} == {"P1"}
+    assert [k for _, _, k in g.edges("P1", data="kind")] == ["LIAISES_WITH"] and g.has_edge("P1", "V1")
+    cov = analyses.coverage_by_township(to_networkx(runner, as_of="2018-01-01")).set_index("township")
+    assert cov.loc["T1", ["villages", "liaison"]].tolist() == [1, 1]
+    api = api_world.data(runner, '{ coverage(scope: "T1", asOf: "2018-01-01") { villages villagesWithLiaison } }')
+    assert api["coverage"] == {"villages": 1, "villagesWithLiaison": 1}   # the API agrees
+    assert {n for n, k in to_networkx(runner, as_of="2017-05-15", pseudonymise=False).nodes(data="kind")
+            if k == "person"} == set()
+    scoped = to_networkx(runner, as_of="2018-01-01", scope="T1", pseudonymise=False)
+    assert set(scoped.nodes) == {"T1", "V1", "P1"} and scoped.has_edge("P1", "V1")
+
+
+def test_as_of_leaves_out_an_ended_person_holding_nothing(runner):
+    world(runner)
+    runner.write(links.END_PEOPLE, {"rows": [{"id": "P5", "to": "2019-06-01", "source": "t"}]})
+    persons = lambda day: {n for n, k in to_networkx(runner, as_of=day, pseudonymise=False).nodes(data="kind")  # noqa: E731
+                           if k == "person"}
+    assert "P5" in persons("2019-03-01") and "P5" not in persons("2019-06-01")
 
 
 def test_as_of_weak_flags_follow_the_cases(runner):
@@ -227,15 +264,21 @@ COUNT_LINKS = read("test.analysis.count_links", """
 COUNT_UNITS_ON = read("test.analysis.count_units_on", """
     MATCH (u:Unit) WHERE u.from <= date($day) AND (u.to IS NULL OR u.to > date($day)) RETURN count(u) AS n
     """)
+# as of D a person counts when recorded and not ended on D, or holding a link to a unit that holds on D
 COUNT_PEOPLE_ON = read("test.analysis.count_people_on", """
-    MATCH (p:Person) WHERE p.from IS NULL OR p.from <= date($day) RETURN count(p) AS n
+    MATCH (p:Person)
+    OPTIONAL MATCH (p)-[l]->(b:Unit)
+    WITH p, sum(CASE WHEN l IS NOT NULL AND type(l) IN $types
+                       AND l.from <= date($day) AND (l.to IS NULL OR l.to > date($day))
+                       AND b.from <= date($day) AND (b.to IS NULL OR b.to > date($day)) THEN 1 ELSE 0 END) AS held
+    WHERE held > 0 OR ((p.from IS NULL OR p.from <= date($day)) AND (p.to IS NULL OR p.to > date($day)))
+    RETURN count(p) AS n
     """)
 COUNT_LINKS_ON = read("test.analysis.count_links_on", """
     MATCH (a)-[l]->(b:Unit)
     WHERE type(l) IN $types AND l.from <= date($day) AND (l.to IS NULL OR l.to > date($day))
       AND b.from <= date($day) AND (b.to IS NULL OR b.to > date($day))
-      AND ((a:Unit AND a.from <= date($day) AND (a.to IS NULL OR a.to > date($day)))
-           OR (a:Person AND (a.from IS NULL OR a.from <= date($day))))
+      AND ((a:Unit AND a.from <= date($day) AND (a.to IS NULL OR a.to > date($day))) OR a:Person)
     RETURN type(l) AS kind, count(l) AS n
     """)
 
@@ -256,6 +299,7 @@ def test_demo_export_counts_equal_cypher_counts(runner):
 
     day = {"day": "2018-06-30"}
     snap = to_networkx(runner, as_of=day["day"])
-    assert snap.number_of_nodes() == one(COUNT_UNITS_ON, day) + one(COUNT_PEOPLE_ON, day)
+    assert snap.number_of_nodes() == one(COUNT_UNITS_ON, day) + one(COUNT_PEOPLE_ON, {**types, **day})
+    assert sum(1 for _, k in snap.nodes(data="kind") if k == "person") > 100  # the demo's people hold links then
     assert kinds(snap) == by_kind(COUNT_LINKS_ON, {**types, **day})
     assert snap.number_of_edges() < g.number_of_edges() or snap.number_of_nodes() < g.number_of_nodes()
