@@ -18,6 +18,7 @@ from redengine.api.context import Principal, RoleName
 from redengine.graph import links, records
 from redengine.graph.links import holds
 from redengine.graph.statements import Statement, read
+from redengine.loaders.queries import CORRECT_END  # reopens a zero-length link (shared with the loaders)
 from redengine.schema.model import LEADER_MAX_TOWNSHIPS, ROLES, VILLAGE_KINDS, Conclusion, Role, UnitKind, WeakStatus
 from redengine.types import Runner
 
@@ -36,6 +37,7 @@ class ErrorCode(str, Enum):
     DUPLICATE_OPEN_CASE = "DUPLICATE_OPEN_CASE"
     OVERLAPPING_CASE = "OVERLAPPING_CASE"
     ALREADY_LIFTED = "ALREADY_LIFTED"
+    NOT_WRITTEN = "NOT_WRITTEN"  # the write changed nothing it was planned to (the graph moved under it)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,17 @@ class Plan:
     result: dict[str, Any]
     detail: dict[str, Any] = field(default_factory=dict)
     warnings: list[UserError] = field(default_factory=list)
+    #: per step, how many things it must report written (its first column, summed); None: not checked
+    expect: list[int | None] | None = None
+
+    def shortfall(self, results: list[list[dict]]) -> list[str]:
+        """Steps that wrote fewer (or more) than planned, as readable notes; empty when all is as planned."""
+        out = []
+        for (stmt, _), want, rows in zip(self.steps, self.expect or [], results):
+            got = sum(next(iter(r.values()), 0) or 0 for r in rows)
+            if want is not None and got != want:
+                out.append(f"{stmt.name} wrote {got}, expected {want}")
+        return out
 
 
 class Refused(Exception):
@@ -83,7 +96,23 @@ def execute(runner: Runner, principal: Principal, planner: Callable[[], Plan]) -
     detail = {"outcome": "ok", **plan.detail}
     if plan.warnings:
         detail["warnings"] = [w.code.value for w in plan.warnings]
-    audit.write(runner, plan.steps + [audit.step(principal, plan.action, plan.target, detail)])
+    if plan.expect is None:
+        audit.write(runner, plan.steps + [audit.step(principal, plan.action, plan.target, detail)])
+        return Outcome(plan.result, [], plan.warnings)
+    # A checked write: its counts decide what the audit entry says, so the entry follows the write.
+    try:
+        results = runner.write_batch(plan.steps)
+    except Exception:
+        audit.write(runner, [audit.step(principal, plan.action, plan.target, {**detail, "outcome": "error"})])
+        raise
+    missed = plan.shortfall(results)
+    if missed:
+        error = UserError(ErrorCode.NOT_WRITTEN, None, f"nothing was changed as planned ({'; '.join(missed)}); "
+                                                       "read the current state and try again")
+        audit.write(runner, [audit.step(principal, plan.action, plan.target,
+                                        {**detail, "outcome": "not_written", "missed": missed})])
+        return Outcome(None, [error])
+    audit.write(runner, [audit.step(principal, plan.action, plan.target, detail)])
     return Outcome(plan.result, [], plan.warnings)
 
 
@@ -194,8 +223,11 @@ def plan_start_link(runner: Runner, principal: Principal, role: Role, person_id:
         raise Refused(action, target, errors)
     row = {"src": person_id, "dst": unit_id, "from": start, "to": None, "source": _source(principal)}
     result = {"role": role, "person_id": person_id, "unit_id": unit_id, "from": start, "to": None}
-    return Plan(action, target, [(links.OPEN[spec.rel], {"rows": [row]})], result, {"from": start.isoformat()},
-                _link_warnings(role, person_id, unit_id, start, f))
+    # A link ended on the day it began (a same-day end) is reopened: OPEN skips a link with the same start.
+    void = any(link["from"] == start and link["to"] == start for link in f.get("links") or [])
+    step = (CORRECT_END[spec.rel], {"rows": [row]}) if void else (links.OPEN[spec.rel], {"rows": [row]})
+    detail = {"from": start.isoformat(), **({"reopened": True} if void else {})}
+    return Plan(action, target, [step], result, detail, _link_warnings(role, person_id, unit_id, start, f), expect=[1])
 
 
 def _link_warnings(role: Role, person_id: str, unit_id: str, start: dt.date, facts: dict) -> list[UserError]:
@@ -241,7 +273,8 @@ def plan_end_link(runner: Runner, principal: Principal, role: Role, person_id: s
         raise Refused(action, target, errors)
     row = {"src": person_id, "dst": unit_id, "to": end, "source": _source(principal)}
     result = {"role": role, "person_id": person_id, "unit_id": unit_id, "from": start, "to": end}
-    return Plan(action, target, [(links.END[spec.rel], {"rows": [row]})], result, {"to": end.isoformat()})
+    return Plan(action, target, [(links.END[spec.rel], {"rows": [row]})], result, {"to": end.isoformat()},
+                expect=[len(open_links)])
 
 
 # -- appointment records ----------------------------------------------------------------------------

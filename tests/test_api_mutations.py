@@ -347,3 +347,31 @@ def test_second_secretary_of_a_unit_is_written_with_a_warning(api, runner):
     api.gql(END_LINK, {"in": {"role": "SECRETARY", "personId": "P3", "unitId": "V2", "to": "2019-01-01"}})
     assert _start(api, "SECRETARY", "P2", "V2", "2019-01-01")["warnings"] == []
     assert [w["code"] for w in _start(api, "COMMISSIONER", "P2", "V2")["warnings"]] == []
+
+
+def test_restart_after_a_same_day_end_reopens_the_link(api, runner):
+    """Start P2→V2 on 2020-06-01, end it the same day, start it again that day: the link holds from then on."""
+    for q, name, v in ((START_LIAISON, "startLiaison", {"from": "2020-06-01"}),
+                       (END_LIAISON, "endLiaison", {"to": "2020-06-01"}),
+                       (START_LIAISON, "startLiaison", {"from": "2020-06-01"})):
+        out = api.gql(q, {"p": "P2", "u": "V2", **v})["data"][name]
+        assert out["ok"] is True, out
+    assert runner.read(PERSON_LINKS, {"id": "P2"}) == [
+        {"rel": "LIAISES_WITH", "unit": "V2", "from": D(2020, 6, 1), "to": None}]
+    body = api.gql('{ person(id: "P2", asOf: "2020-06-02") { liaisonVillages { nodes { unit { id } } } } }')
+    assert [n["unit"]["id"] for n in body["data"]["person"]["liaisonVillages"]["nodes"]] == ["V2"]
+
+
+def test_a_write_that_changes_nothing_is_not_reported_ok(runner):
+    """A planned OPEN whose person vanished before the write (simulated: the plan names no such person)
+    writes nothing: the command answers NOT_WRITTEN and its audit entry says so, not ok."""
+    from redengine.api import commands as cmd
+    from redengine.api.context import Principal, RoleName
+
+    build_world(runner)
+    row = {"src": "P9", "dst": "V2", "from": "2020-06-01", "to": None, "source": "test"}
+    plan = cmd.Plan("link.start.liaison", "P9->V2", [(links.OPEN["LIAISES_WITH"], {"rows": [row]})], {}, expect=[1])
+    out = cmd.execute(runner, Principal("t", "tester", RoleName.ADMIN), lambda: plan)
+    assert out.result is None and [e.code for e in out.errors] == [cmd.ErrorCode.NOT_WRITTEN]
+    entries = runner.read(AUDIT)
+    assert [json.loads(e["detail"])["outcome"] for e in entries] == ["not_written"]
