@@ -76,11 +76,13 @@ def _batch(name: str, anchor: str, expand: str, keep: str, ret: str, order: str)
 
 # -- batches (DataLoaders) ------------------------------------------------------------------------
 UNITS = read("api.units", f"UNWIND $ids AS id MATCH (u:Unit {{id: id}}) RETURN id, {unit_cols('u')}")
-PARENTS = _batch("api.parents", "(c:Unit {id: id})", "(c)-[l:PART_OF]->(u:Unit)", f"id, l, u WHERE {holds('l')}",
+PARENTS = _batch("api.parents", "(c:Unit {id: id})", "(c)-[l:PART_OF]->(u:Unit)",
+                 f"id, l, u WHERE {holds('l')} AND {holds('u')}",
                  f"id, {unit_cols('u')}, l.from AS from, l.to AS to", "from DESC")
 CHILDREN = _batch("api.children", "(a:Unit {id: id})", "(a)<-[l:PART_OF]-(u:Unit)",
                   f"id, l, u WHERE {holds('l')} AND {holds('u')}", f"id, {unit_cols('u')}, l.from AS from, l.to AS to", "u_id")
-COMPOSITES = _batch("api.composites", "(c:Unit {id: id})", "(c)-[l:COORDINATED_BY]->(u:Unit)", f"id, l, u WHERE {holds('l')}",
+COMPOSITES = _batch("api.composites", "(c:Unit {id: id})", "(c)-[l:COORDINATED_BY]->(u:Unit)",
+                    f"id, l, u WHERE {holds('l')} AND {holds('u')}",
                     f"id, {unit_cols('u')}, l.from AS from, l.to AS to", "from DESC")
 COORDINATED = _batch("api.coordinated", "(a:Unit {id: id})", "(a)<-[l:COORDINATED_BY]-(u:Unit)",
                      f"id, l, u WHERE {holds('l')} AND {holds('u')}", f"id, {unit_cols('u')}, l.from AS from, l.to AS to", "u_id")
@@ -88,7 +90,7 @@ COORDINATED = _batch("api.coordinated", "(a:Unit {id: id})", "(a)<-[l:COORDINATE
 UNIT_ROLES = _batch("api.unit_roles", "(u:Unit {id: id})", "(u)<-[l]-(p:Person)", f"id, l, p WHERE type(l) IN $rels AND {holds('l')}",
                     "id, type(l) AS rel, p.id AS p_id, p.name AS p_name, l.from AS from, l.to AS to", "p_id")
 PERSON_LINKS_OF = _batch("api.person_links", "(p:Person {id: id})", "(p)-[l]->(u:Unit)",
-                         f"id, l, u WHERE type(l) IN $rels AND {holds('l')}",
+                         f"id, l, u WHERE type(l) IN $rels AND {holds('l')} AND {holds('u')}",
                          f"id, type(l) AS rel, {unit_cols('u')}, l.from AS from, l.to AS to", "from, u_id")
 #: people with every WORKS_AT link (few per person); the reader keeps the ones in force
 PEOPLE = read(
@@ -138,7 +140,7 @@ STRONG_PEERS = read(
     MATCH (me:Unit {{id: id}})
     MATCH (me)-[a:COORDINATED_BY]->(k:Unit)
     WITH id, me, k, a
-    WHERE {holds('a')}
+    WHERE {holds('a')} AND {holds('k')}
     MATCH (k)<-[b:COORDINATED_BY]-(u:Unit)
     WITH id, me, u, b
     WHERE u.id <> id AND {holds('b')} AND {holds('u')}
@@ -167,9 +169,9 @@ PEOPLE_PAGE = read("api.people_page", "MATCH (p:Person) WITH p ORDER BY p.id " +
 
 def _people_with(rel: str) -> Statement:
     return read(f"api.people_page.{rel}", f"""
-    MATCH (p:Person)-[l:{rel}]->(:Unit)
-    WITH p, l
-    WHERE {holds('l')}
+    MATCH (p:Person)-[l:{rel}]->(u:Unit)
+    WITH p, l, u
+    WHERE {holds('l')} AND {holds('u')}
     WITH DISTINCT p ORDER BY p.id
     """ + _PAGE.format(v="p", m=person_map("x")))
 
@@ -305,8 +307,8 @@ COVERAGE_VILLAGE_FACTS = read(
     """,
 )
 _TOWNSHIP_COUNT = f"""
-    OPTIONAL MATCH (p)-[c:CONTACTS_TOWNSHIP]->(:Unit)
-    WITH d, p, sum(CASE WHEN c IS NOT NULL AND {holds('c')} THEN 1 ELSE 0 END) AS townships
+    OPTIONAL MATCH (p)-[c:CONTACTS_TOWNSHIP]->(ct:Unit)
+    WITH d, p, sum(CASE WHEN c IS NOT NULL AND {holds('c')} AND {holds('ct')} THEN 1 ELSE 0 END) AS townships
     RETURN p.id AS p_id, p.name AS p_name, {unit_cols('d')}, townships
     ORDER BY p_id
 """

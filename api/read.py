@@ -63,7 +63,8 @@ def people(runner: Runner, ids: Sequence[str], as_of: dt.date) -> list[dict | No
             out.append(None)
             continue
         work = [{"title": r["title"], "from": r["from"], "unit": r["unit"]} for r in g
-                if r["unit"] is not None and in_force(r["from"], r["to"], as_of)]
+                if r["unit"] is not None and in_force(r["from"], r["to"], as_of)
+                and in_force(r["unit"]["from"] or as_of, r["unit"]["to"], as_of)]
         out.append({"id": g[0]["id"], "name": g[0]["name"], "work": work})
     return out
 

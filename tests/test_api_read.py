@@ -193,3 +193,32 @@ def test_other_roles_get_masked_values_and_the_read_is_audited(world, role, town
 def test_no_audit_entry_without_a_sensitive_field(world):
     data(world, """{ person(id: "P1") { name } }""")
     assert audit.recent(world) == []
+
+
+def test_reads_skip_units_that_have_ceased_though_their_links_stay_open(world):
+    """C1, T3, T4, V3 and DEPT cease on 2020-03-01; every link into them is left open (as a dissolution
+    recorded on the unit only leaves them). On AS_OF none of them may answer for a unit in force:
+    V1 has no composite (C1 gone), V2's case has no strong peers (its committee is gone), V5 has no
+    parent (T3 gone), L2 contacts T1 and T2 only (T4 gone: no longer three townships), and the
+    commissioners are K1, K3, K4 (K2's V3 gone); P1 no longer works anywhere (DEPT gone)."""
+    from redengine.graph import links
+
+    world.write(links.END_UNITS, {"rows": [{"id": u, "to": "2020-03-01", "source": "t"} for u in ("C1", "T3", "T4", "V3", "DEPT")]})
+    q = """query($d: Date) {
+      v1: organisation(id: "V1", asOf: $d) { compositeCommittee { id } }
+      v5: organisation(id: "V5", asOf: $d) { parent { id } }
+      p1: person(id: "P1", asOf: $d) { title workUnit { id } }
+      l2: person(id: "L2", asOf: $d) { links(role: LEADER) { nodes { unit { id } } } }
+      weakOrganisations(status: RECTIFYING, asOf: $d) { nodes { unit { id } strongPeers { nodes { id } } } }
+      people(role: COMMISSIONER, asOf: $d) { nodes { id } }
+      coverage(scope: "D", asOf: $d) { gaps { nodes { kind person { id } count } } } }"""
+    got = data(world, q, d=D)
+    assert got["v1"]["compositeCommittee"] is None
+    assert got["v5"]["parent"] is None
+    assert got["p1"] == {"title": None, "workUnit": None}
+    assert [n["unit"]["id"] for n in got["l2"]["links"]["nodes"]] == ["T1", "T2"]
+    cases = {n["unit"]["id"]: ids(n["strongPeers"]) for n in got["weakOrganisations"]["nodes"]}
+    assert cases["V2"] == []
+    assert ids(got["people"]) == ["K1", "K3", "K4"]
+    leader_gaps = [(g["person"]["id"], g["count"]) for g in got["coverage"]["gaps"]["nodes"] if g["kind"] == "LEADER_TOWNSHIP_COUNT"]
+    assert leader_gaps == [("L3", 0)]  # L2 now has two townships in force
