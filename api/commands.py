@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from redengine import dates
 from redengine.api import audit
 from redengine.api.context import Principal, RoleName
 from redengine.graph import links, records
@@ -144,14 +145,16 @@ def _link_facts(rel: str) -> Statement:
 
 LINK_FACTS: dict[str, Statement] = {spec.rel: _link_facts(spec.rel) for spec in ROLES.values()}
 
-#: Person and village facts for an appointment record, with the village's township(s) as of $on or now.
+#: Person and village facts for an appointment record: the village's township(s) on the record date
+#: (or still open), and separately on the server's $today (each comprehension its own names).
 RECORD_FACTS = read(
     "commands.record_facts",
     f"""
     OPTIONAL MATCH (p:Person {{id: $person_id}})
     OPTIONAL MATCH (u:Unit {{id: $unit_id}})
     RETURN p.id AS person, u.id AS unit, u.kind AS kind,
-           [(u)-[pl:PART_OF]->(t:Unit) WHERE {holds('pl', '$on')} OR pl.to IS NULL | t.id] AS townships
+           [(u)-[pl:PART_OF]->(t:Unit) WHERE {holds('pl', '$on')} OR pl.to IS NULL | t.id] AS townships,
+           [(u)-[nl:PART_OF]->(n:Unit) WHERE {holds('nl', '$today')} | n.id] AS townships_today
     """,
 )
 
@@ -284,7 +287,7 @@ def _check_record_target(runner: Runner, principal: Principal, person_id: str, u
     if principal.role is RoleName.ANALYST:
         errors.append(UserError(ErrorCode.FORBIDDEN, None, "an analyst token is read-only"))
         return
-    f = _one(runner, RECORD_FACTS, {"person_id": person_id, "unit_id": unit_id, "on": on})
+    f = _one(runner, RECORD_FACTS, {"person_id": person_id, "unit_id": unit_id, "on": on, "today": dates.today()})
     if f.get("person") is None:
         errors.append(UserError(ErrorCode.NOT_FOUND, "personId", f"no person with id {person_id!r}"))
     if f.get("unit") is None:
@@ -293,9 +296,12 @@ def _check_record_target(runner: Runner, principal: Principal, person_id: str, u
     if _unit_kind(f.get("kind")) not in VILLAGE_KINDS:
         errors.append(UserError(ErrorCode.WRONG_UNIT_KIND, "unitId",
                                 f"opinions and notices come from a village or community; {unit_id} is {f.get('kind')}"))
-    if principal.role is RoleName.TOWNSHIP and principal.township_id not in (f.get("townships") or []):
+    # A township records for the villages it governs today, whatever date the record bears (no backdating
+    # into a village it has lost), and that were its villages on the record's date (or still are).
+    if principal.role is RoleName.TOWNSHIP and not (principal.township_id in (f.get("townships") or [])
+                                                    and principal.township_id in (f.get("townships_today") or [])):
         errors.append(UserError(ErrorCode.FORBIDDEN, "unitId",
-                                f"{unit_id} is not a village of township {principal.township_id}"))
+                                f"{unit_id} is not a village of township {principal.township_id} today"))
 
 
 def plan_record_opinion(runner: Runner, principal: Principal, person_id: str, unit_id: str, date: dt.date,

@@ -137,3 +137,21 @@ def test_township_token_of_t2_cannot_write_for_t1(api, runner):
     out = api.gql(RECORD_NOTICE, {"in": {"personId": "P1", "unitId": "V1", "from": "2018-01-06"}}, token=t2)
     assert codes(out["data"]["recordNotice"]) == ["FORBIDDEN"]
     assert snapshot(runner) == before
+
+
+def test_township_cannot_backdate_a_record_into_a_village_it_no_longer_governs(api, runner):
+    """V2 moves from T1 to T2 on 2019-01-01 (T1's link ended, T2's opened). Today T1 does not govern V2:
+    a T1 token may not record for it, not even dated 2018 when V2 was still T1's. T2 may, for today."""
+    from redengine.graph import links
+
+    runner.write(links.END["PART_OF"], {"rows": [{"src": "V2", "dst": "T1", "to": "2019-01-01", "source": "t"}]})
+    runner.write(links.OPEN["PART_OF"], {"rows": [{"src": "V2", "dst": "T2", "from": "2019-01-01", "to": None, "source": "t"}]})
+    t1, t2 = api.mint("township", "T1"), api.mint("township", "T2")
+    before = snapshot(runner)
+    old = {"personId": "P1", "unitId": "V2", "date": "2018-06-01", "conclusion": "FOR"}
+    assert codes(api.gql(RECORD_OPINION, {"in": old}, token=t1)["data"]["recordOpinion"]) == ["FORBIDDEN"]
+    notice = {"personId": "P1", "unitId": "V2", "from": "2018-06-01"}
+    assert codes(api.gql(RECORD_NOTICE, {"in": notice}, token=t1)["data"]["recordNotice"]) == ["FORBIDDEN"]
+    assert snapshot(runner) == before
+    new = dict(old, date="2019-06-01")
+    assert api.gql(RECORD_OPINION, {"in": new}, token=t2)["data"]["recordOpinion"]["ok"] is True
