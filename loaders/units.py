@@ -145,35 +145,52 @@ def _diff(ctx: Ctx, by_id: dict[str, UnitRow], units: Units, ending: set[str]) -
     opens: dict[str, list] = defaultdict(list)
     ends: dict[str, list] = defaultdict(list)
 
-    def move(rel: str, r: UnitRow, current: tuple[str, object] | None, target: str | None, when, label: str) -> None:
+    def move(rel: str, r: UnitRow, current: tuple[str, object] | None, target: str | None, when, label: str,
+             since=None):
+        """Change the link to `target` on `when`; returns the date the change takes, None when there is none.
+
+        A 生效日期 dates a change only when it is after the current link's start (or, with no current link,
+        after the unit's own start `since`): one on or before it is a date copied forward from an earlier
+        roster, so the change takes the snapshot date, with a warning; one on the snapshot date is a
+        same-day correction. One before the current link's start contradicts the graph.
+        """
         if (current[0] if current else None) == target:
-            return
+            return None
+        start = current[1] if current is not None else since
+        if start is not None and when != day and when <= start:
+            if current is not None and when < start:
+                p.error(Reason.CONFLICT, f"the change of {label} from {current[0]} cannot take effect on {when}: "
+                        f"that link began on {start}", r.row, "生效日期")
+                return None
+            began = f"the {label} link to {current[0]} began" if current is not None else f"unit {r.id} began"
+            p.warn(Reason.CONFLICT, f"生效日期 {when} is not after {start}, when {began} (a date copied from an "
+                   f"earlier roster?): the change of {label} to {target or 'none'} takes effect on {day}, "
+                   f"the snapshot date", r.row, "生效日期")
+            when = day
         if rel == "PART_OF" and current is not None and target is not None:
             plan.moved(f"{r.id} {r.name}: {current[0]} → {target} ({when})")
         if current is not None:
-            if when < current[1]:
-                p.error(Reason.CONFLICT, f"the change of {label} from {current[0]} cannot take effect on {when}: "
-                        f"that link began on {current[1]}", r.row, "生效日期")
-                return
             ends[rel].append({"src": r.id, "dst": current[0], "to": when, "source": src})
         if target is not None:
             opens[rel].append({"src": r.id, "dst": target, "from": when, "to": None, "source": src})
+        return when
 
     after: list[tuple[UnitNow, str | None, object]] = []  # the call's view of each listed unit once applied
     for r in by_id.values():
         g = units.all.get(r.id)
         when = r.valid_from or day
+        since = None  # an existing unit's start: a link it gains is dated as a change of one it had
         if g is None:
             upserts.append(_unit_params(r, ctx, when))
             plan.note("units added", example=f"{r.id} {r.name}")
-            after.append((UnitNow(r.id, r.name, r.kind, r.kind_label, when, None), r.parent_id, when))
+            now = UnitNow(r.id, r.name, r.kind, r.kind_label, when, None)
         else:
-            end = g.end
+            end, since = g.end, g.start
             if g.end is not None and g.end <= day:
                 reopen.append({"id": r.id, "source": src})
                 p.warn(Reason.CONFLICT, f"unit {r.id} was ended on {g.end}; this roster lists it again, so it is reopened", r.row)
                 when, end = day, None
-            after.append((UnitNow(r.id, r.name, r.kind, r.kind_label, g.start, end), r.parent_id, when))
+            now = UnitNow(r.id, r.name, r.kind, r.kind_label, g.start, end)
             if (g.name, g.kind, g.kind_label) != (r.name, r.kind, r.kind_label):
                 upserts.append(_unit_params(r, ctx, g.start))
                 plan.note("units changed", example=f"{r.id} {g.name} → {r.name}" if g.name != r.name else f"{r.id} {r.name}")
@@ -181,8 +198,9 @@ def _diff(ctx: Ctx, by_id: dict[str, UnitRow], units: Units, ending: set[str]) -
                     renames.append({"id": f"rename:{r.id}:{when}", "kind": EventKind.RENAME.value, "on": when,
                                     "note": f"{g.name} → {r.name}", "from_ids": [r.id], "to_ids": [r.id], "source": src})
         current_parent = (units.parent[r.id], units.parent_from[r.id]) if r.id in units.parent else None
-        move("PART_OF", r, current_parent, r.parent_id, when, "parent")
-        move("COORDINATED_BY", r, coordinator.get(r.id), r.composite_id, when, "composite committee")
+        moved = move("PART_OF", r, current_parent, r.parent_id, when, "parent", since)
+        move("COORDINATED_BY", r, coordinator.get(r.id), r.composite_id, when, "composite committee", since)
+        after.append((now, r.parent_id, moved or when))
 
     for uid in sorted(ending):
         ends["PART_OF"] += [{"src": uid, "dst": units.parent[uid], "to": day, "source": src}] if uid in units.parent else []

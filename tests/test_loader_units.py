@@ -91,6 +91,49 @@ def test_valid_from_dates_a_change_and_must_not_precede_the_old_link(runner, tmp
     assert graph_state(runner) == before
 
 
+def test_a_valid_from_copied_forward_dates_the_change_at_the_snapshot_with_a_warning(runner, tmp_path):
+    """Next year's roster keeps the old 生效日期 on rows it changes: the changes are not backdated to it.
+
+    All links began on BASE (the first roster's date). On 2018-06-01: V1 moves to composite C2 (new), V2 leaves
+    C1, V3 moves to T1 and gains composite C1, all rows still dated BASE. A genuine dated change (after the
+    link's start, or the unit's when it had no such link) would keep its date; these are on it, so they take
+    effect on the snapshot date, each with a warning on its row's 生效日期, and the old links hold until then.
+    """
+    rows = rows_of(district(tmp_path))
+    rows.insert(3, ["C2", "李家片区域综合党委", "区域综合党委", "T1", ""])
+    load_file(runner, csv_file(tmp_path / "u.csv", UNITS, rows), as_of=BASE)
+    dated = [r[:5] + [BASE.isoformat()] for r in rows]   # every row now carries the first roster's date
+    dated[4] = ["V1", "张河村", "村", "T1", "C2", BASE.isoformat()]        # file row 6
+    dated[5] = ["V2", "李湾村", "村", "T1", "", BASE.isoformat()]          # file row 7
+    dated[7] = ["V3", "甘棠铺村", "村", "T1", "C1", BASE.isoformat()]      # file row 9
+    later = D(2018, 6, 1)
+    report = load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, dated), as_of=later)
+    assert sorted((w.file.endswith("u2.csv"), w.row, w.column) for w in report.warnings) == [
+        (True, 6, "生效日期"), (True, 7, "生效日期"), (True, 9, "生效日期"), (True, 9, "生效日期")]
+    assert all(str(BASE) in w.message and str(later) in w.message for w in report.warnings)
+    assert report.counts == {"composite links ended": 2, "composite links opened": 2,
+                             "parent links ended": 1, "parent links opened": 1}
+    assert report.part("units").moves == [f"V3 甘棠铺村: T2 → T1 ({later})"]
+    before = D(2017, 12, 1)
+    assert pairs(runner, "COORDINATED_BY", before) == {("V1", "C1"), ("V2", "C1")}
+    assert ("V3", "T2") in pairs(runner, "PART_OF", before) and ("V3", "T1") not in pairs(runner, "PART_OF", before)
+    assert pairs(runner, "COORDINATED_BY", later) == {("V1", "C2"), ("V3", "C1")}
+    assert ("V3", "T1") in pairs(runner, "PART_OF", later) and ("V3", "T2") not in pairs(runner, "PART_OF", later)
+    state = graph_state(runner)
+    assert load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, dated), as_of=D(2018, 7, 1)).counts == {}
+    assert graph_state(runner) == state
+
+
+def test_a_valid_from_on_the_snapshot_day_is_a_same_day_correction(runner, tmp_path):
+    load_file(runner, district(tmp_path), as_of=BASE)
+    rows = rows_of(district(tmp_path))
+    rows[3] = ["V1", "张河村", "村", "T2", "", BASE.isoformat()]   # corrected on the day the links began
+    report = load_file(runner, csv_file(tmp_path / "u2.csv", UNITS, rows), as_of=BASE)
+    assert [w for w in report.warnings if w.column == "生效日期"] == []
+    assert ("V1", "T2") in pairs(runner, "PART_OF", BASE) and ("V1", "T1") not in pairs(runner, "PART_OF", BASE)
+    assert ("V1", "C1") not in pairs(runner, "COORDINATED_BY", BASE)
+
+
 def test_missing_unit_is_ended_with_its_links_and_kept(runner, tmp_path):
     load_file(runner, district(tmp_path), as_of=BASE)
     load_file(runner, csv_file(tmp_path / "p.csv", PEOPLE, [["P1", "王芳", "B1"]]), as_of=BASE)
