@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import json
 import signal
 import socket
 import threading
-import urllib.parse
 
 import click
 
-from redengine.api import audit, tokens
+from redengine.api import audit, redact, tokens
 from redengine.api.context import Principal, RoleName
 from redengine.config import Settings
 from redengine.errors import ConfigError, RedEngineError
@@ -94,16 +92,17 @@ def serve(host: str, port: int, demo: bool) -> None:
             click.echo("demo district loaded" if loaded else "the graph already holds units: demo not loaded")
             new = tokens.create(runner, RoleName.ADMIN, name="demo-admin")
             audit.write(runner, [audit.step(_operator(), "token.create", new.id, {"role": "admin", "name": "demo-admin"})])
-            headers = json.dumps({"Authorization": f"Bearer {new.token}"})
-            lines = [f"admin token ({new.id}, shown once): {new.token}",
-                     f"send it as the header  Authorization: Bearer {new.token}",
-                     f"or open GraphiQL with it filled in: {_url(host, sock)}?{urllib.parse.urlencode({'headers': headers}, quote_via=urllib.parse.quote)}"]
+            # The token goes in a header only: never in a URL (access logs and browser history keep those).
+            lines = [f"admin token {new.id} (shown once): in GraphiQL's Headers pane, or any client, send",
+                     f"Authorization: Bearer {new.token}"]
         else:
             lines = ["a token comes from: redengine token create --role admin"]
         click.echo(f"Red Engine Graph API on {settings.engine}: {_url(host, sock)}  (GraphiQL in a browser)")
         for line in lines:
             click.echo(line)
-        server = uvicorn.Server(uvicorn.Config(create_app(settings, runner=runner), log_level="info", lifespan="on"))
+        config = uvicorn.Config(create_app(settings, runner=runner), log_level="info", lifespan="on")
+        redact.install()  # after uvicorn set up its loggers: no token in any log line
+        server = uvicorn.Server(config)
         with _stop_on_signal():
             server.run(sockets=[sock])
         if not server.started:
