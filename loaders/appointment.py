@@ -6,6 +6,8 @@ date; a record missing from a later file stays, and so does a stored value whose
 
 from __future__ import annotations
 
+import dataclasses
+
 from redengine.graph import records
 from redengine.loaders import queries
 from redengine.loaders.plan import Ctx, Plan
@@ -22,6 +24,13 @@ def _record_id(r: AppointmentRow) -> str:
     return records.notice_id(r.person_id, r.unit_id, day)
 
 
+_OPTIONAL = ("end", "conclusion", "doc_no")
+
+
+def _values(r: AppointmentRow) -> tuple:
+    return tuple(getattr(r, k) for k in _OPTIONAL)
+
+
 def plan_appointments(ctx: Ctx, rows: list[AppointmentRow]) -> Plan:
     p, src = ctx.problems, ctx.source
     units = Units(ctx)
@@ -31,10 +40,13 @@ def plan_appointments(ctx: Ctx, rows: list[AppointmentRow]) -> Plan:
         rid = _record_id(r)
         if rid in by_id:
             other = by_id[rid]
-            if (other.end, other.conclusion, other.doc_no) != (r.end, r.conclusion, r.doc_no):
+            # an empty cell is "not given": rows of one record conflict only where both give a value
+            if any(a is not None and b is not None and a != b for a, b in zip(_values(other), _values(r))):
                 p.error(Reason.DUPLICATE_ROW, f"the same record as row {other.row} with different values", r.row, "日期")
             else:
                 p.warn(Reason.DUPLICATE_ROW, f"repeats row {other.row}", r.row)
+                by_id[rid] = dataclasses.replace(other, **{k: v for k, v in zip(_OPTIONAL, _values(r))
+                                                          if getattr(other, k) is None})
             continue
         by_id[rid] = r
         if r.person_id not in people and r.person_id not in ctx.shared.unparsed_people:

@@ -101,6 +101,17 @@ def test_appointment_empty_cells_keep_what_is_stored(world, tmp_path):
     assert world.read(NOTICE_DOC) == [{"doc_no": "公示〔2020〕1号"}]
 
 
+def test_appointment_rows_of_one_record_that_leave_different_cells_empty_are_combined(world, tmp_path):
+    f = csv_file(tmp_path / "a.csv", APPOINTMENT, [
+        ["P1", "V2", "书面意见", "2020-05-02", "", "不同意", ""],
+        ["P1", "V2", "书面意见", "2020-05-02", "", "", "黄组函〔2020〕2号"],   # the same opinion, its 文号 given here
+    ])
+    report = load_file(world, f, as_of=D(2020, 6, 1))
+    assert report.counts == {"opinions added": 1}
+    assert [(w.row, w.reason.name) for w in report.warnings] == [(3, "DUPLICATE_ROW")]
+    assert [(o["conclusion"], o["doc_no"]) for o in world.read(OPINIONS)] == [("against", "黄组函〔2020〕2号")]
+
+
 def test_appointment_checks(world, tmp_path):
     f = csv_file(tmp_path / "a.csv", APPOINTMENT, [
         ["P1", "T1", "书面意见", "2018-01-05", "", "同意"],      # a township gives no opinion
