@@ -254,6 +254,7 @@ class Blocker(str, Enum):
 
 class Warning_(str, Enum):
     OPINION_AGAINST = "OPINION_AGAINST"
+    OUTSIDE_SCOPE = "OUTSIDE_SCOPE"
 
 
 def appointment_check(runner: Runner, person_id: str, as_of: dt.date,
@@ -262,16 +263,21 @@ def appointment_check(runner: Runner, person_id: str, as_of: dt.date,
 
     Villages: those the cadre liaises with on the date. An opinion counts if dated on or before the
     date; the latest one decides. A notice counts if its posting began on or before the date. With
-    `visible` (a township principal) only those villages are checked, and `scoped` says so.
+    `visible` (a township principal) only those villages are checked, `scoped` says so, and an
+    OUTSIDE_SCOPE warning (with how many) says the cadre also liaises with villages not checked.
     """
     rows = runner.read(Q.APPOINTMENT_CHECK, {"person": person_id, "as_of": as_of})
     if not rows:
         return None
     allowed = None if visible is None else set(visible)
     villages, blockers, warnings = [], [], []
+    outside = 0
     for r in rows:
         unit = r["unit"]
-        if unit is None or (allowed is not None and unit["id"] not in allowed):
+        if unit is None:
+            continue
+        if allowed is not None and unit["id"] not in allowed:
+            outside += 1
             continue
         opinions = sorted(r["opinions"] or [], key=lambda o: (o["date"], o["id"]))
         notices = sorted(r["notices"] or [], key=lambda n: (n["from"], n["id"]))
@@ -287,6 +293,8 @@ def appointment_check(runner: Runner, person_id: str, as_of: dt.date,
             blockers.append({"kind": Blocker.NOTICE_MISSING, "unit": unit})
     if not villages:
         blockers.insert(0, {"kind": Blocker.NO_LIAISON, "unit": None})
+    if outside:  # a verdict over part of the cadre's villages: say so, without naming the others
+        warnings.append({"kind": Warning_.OUTSIDE_SCOPE, "unit": None, "opinion": None, "count": outside})
     return {
         "person": rows[0]["person"],
         "as_of": as_of,

@@ -181,6 +181,19 @@ def test_check_for_a_township_token_covers_its_villages_only(world):
     assert check(world, "P2", role="township", township="T1") is None  # P2 has no link into T1
 
 
+def test_a_scoped_ready_says_other_villages_were_not_checked(world):
+    """P2 liaises with V4 (T2) and V5 (T3): T2's READY covers V4 only, and a warning says one village was
+    not checked (without naming it). P3 liaises with V4 only: no such warning. An admin sees no such warning."""
+    q = """query($p: ID!, $d: Date) { appointmentCheck(personId: $p, asOf: $d) { verdict scoped
+           warnings { kind count unit { id } } } }"""
+    c = data(world, q, role="township", township="T2", p="P2", d=str(AS_OF))["appointmentCheck"]
+    assert c == {"verdict": "READY", "scoped": True, "warnings": [{"kind": "OUTSIDE_SCOPE", "count": 1, "unit": None}]}
+    p3 = data(world, q, role="township", township="T2", p="P3", d=str(AS_OF))["appointmentCheck"]
+    assert p3 == {"verdict": "READY", "scoped": True, "warnings": []}
+    admin = data(world, q, p="P2", d=str(AS_OF))["appointmentCheck"]
+    assert admin["scoped"] is False and all(w["kind"] != "OUTSIDE_SCOPE" for w in admin["warnings"])
+
+
 def test_a_township_contact_is_a_leader_only_while_on_the_district_committee(world):
     """X contacts T3 but sits on no district committee; L1's district membership ends 2020-03-01.
 

@@ -27,6 +27,9 @@ class BlockerKind(Enum):
 @strawberry.enum(description="Something the department should look at, that does not block.")
 class WarningKind(Enum):
     OPINION_AGAINST = strawberry.enum_value("OPINION_AGAINST", description="The village's latest opinion is against (不同意).")
+    OUTSIDE_SCOPE = strawberry.enum_value("OUTSIDE_SCOPE", description=(
+        "The cadre also liaises with villages outside your township (`count` of them, `unit` null); they were not "
+        "checked, so the verdict covers your villages only."))
 
 
 @strawberry.enum(description="The outcome of an appointment check.")
@@ -80,8 +83,9 @@ class Blocker:
 @strawberry.type(description="A warning: something to look at that does not block.")
 class Warning:
     kind: WarningKind = strawberry.field(description="What to look at.")
-    unit: Organisation = strawberry.field(description="The village.")
+    unit: Organisation | None = strawberry.field(description="The village; null for OUTSIDE_SCOPE.")
     opinion: Opinion | None = strawberry.field(description="The opinion concerned.")
+    count: int | None = strawberry.field(default=None, description="For OUTSIDE_SCOPE: how many villages were not checked.")
 
 
 @strawberry.type(description=(
@@ -91,11 +95,15 @@ class Warning:
 class AppointmentCheck:
     person: Person = strawberry.field(description="The cadre being considered.")
     as_of: dt.date = strawberry.field(description="The date the check is made for.")
-    verdict: Verdict = strawberry.field(description="READY when there are no blockers, else BLOCKED.")
+    verdict: Verdict = strawberry.field(description=(
+        "READY when there are no blockers, else BLOCKED. For a township token (`scoped` true) it is computed over "
+        "the villages of your township only: READY then means ready there, not everywhere; an OUTSIDE_SCOPE "
+        "warning says the cadre liaises with villages that were not checked."))
     villages: list[CheckedVillage] = strawberry.field(description="The villages the cadre liaises with on the date, by id.")
     blockers: list[Blocker] = strawberry.field(description="What blocks the appointment.")
     warnings: list[Warning] = strawberry.field(description="What to look at; does not block.")
-    scoped: bool = strawberry.field(description="True when only the villages of your township were checked.")
+    scoped: bool = strawberry.field(description=(
+        "True when only the villages of your township were checked (a township token): the verdict is partial."))
 
     @classmethod
     def from_result(cls, r: dict) -> "AppointmentCheck":
@@ -113,6 +121,6 @@ class AppointmentCheck:
                 notice=Notice.from_row(v["notice"]) if v["notice"] else None,
                 notices=[Notice.from_row(n) for n in v["notices"]]) for v in r["villages"]],
             blockers=[Blocker(kind=BlockerKind(b["kind"].value), unit=unit(b["unit"])) for b in r["blockers"]],
-            warnings=[Warning(kind=WarningKind(w["kind"].value), unit=unit(w["unit"]),
-                              opinion=Opinion.from_row(w["opinion"])) for w in r["warnings"]],
+            warnings=[Warning(kind=WarningKind(w["kind"].value), unit=unit(w["unit"]), count=w.get("count"),
+                              opinion=Opinion.from_row(w["opinion"]) if w["opinion"] else None) for w in r["warnings"]],
         )
