@@ -93,3 +93,22 @@ def test_admin_walk_does_reach_outside_t2(world):
     got = [data(world, q, d=D) for q in WALKS]
     seen = collect_ids(got, set())
     assert {"D", "T1", "L1", "L3"} <= seen
+
+
+def test_person_fields_answer_nothing_for_a_person_outside_the_token_scope(world):
+    """The shared check behind every Person field: P1 (liaises in T1, works at DEPT) is invisible to a
+    T2 token, so its personal data, work and links load as nothing; a T1 token gets them."""
+    import asyncio
+
+    from api_world import P1_ID_NUMBER
+
+    from redengine.api.context import Context, Principal, RoleName
+    from redengine.api.loaders import of_person
+
+    def load(township, name):
+        ctx = Context(world, Principal("t", "tester", RoleName.TOWNSHIP, township))
+        return asyncio.run(of_person(ctx, name, "P1", AS_OF))
+
+    assert (load("T2", "personal"), load("T2", "person"), load("T2", "person_links")) == (None, None, [])
+    assert load("T1", "personal")["id_number"] == P1_ID_NUMBER
+    assert load("T1", "person")["work"][0]["title"] == "科长"
