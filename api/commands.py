@@ -19,7 +19,6 @@ from redengine.api.context import Principal, RoleName
 from redengine.graph import links, records
 from redengine.graph.links import holds
 from redengine.graph.statements import Statement, read
-from redengine.loaders.queries import CORRECT_END  # reopens a zero-length link (shared with the loaders)
 from redengine.schema.model import LEADER_MAX_TOWNSHIPS, ROLES, VILLAGE_KINDS, Conclusion, Role, UnitKind, WeakStatus
 from redengine.types import Runner
 
@@ -228,7 +227,7 @@ def plan_start_link(runner: Runner, principal: Principal, role: Role, person_id:
     result = {"role": role, "person_id": person_id, "unit_id": unit_id, "from": start, "to": None}
     # A link ended on the day it began (a same-day end) is reopened: OPEN skips a link with the same start.
     void = any(link["from"] == start and link["to"] == start for link in f.get("links") or [])
-    step = (CORRECT_END[spec.rel], {"rows": [row]}) if void else (links.OPEN[spec.rel], {"rows": [row]})
+    step = (links.CORRECT_END[spec.rel], {"rows": [row]}) if void else (links.OPEN[spec.rel], {"rows": [row]})
     detail = {"from": start.isoformat(), **({"reopened": True} if void else {})}
     return Plan(action, target, [step], result, detail, _link_warnings(role, person_id, unit_id, start, f), expect=[1])
 

@@ -67,6 +67,25 @@ def _current(rel: str) -> Statement:
     )
 
 
+def _correct_end(rel: str) -> Statement:
+    src = _src_label(rel)
+    return write(
+        f"links.correct_end.{rel}",
+        f"""
+        UNWIND $rows AS r
+        MATCH (a:{src} {{id: r.src}})-[l:{rel}]->(b:Unit {{id: r.dst}})
+        WHERE l.from = date(r.from) AND l.to IS NOT NULL
+        SET l.previous_to = l.to, l.to = date(r.to), l.corrected_by = r.source, l.corrected_at = localdatetime()
+        RETURN count(l) AS corrected
+        """,
+    )
+
+
+#: rel → statement; rows {src, dst, from, to, source}: set the end of an ENDED link (to may be null: reopen).
+#: The end it had is kept in `previous_to`.
+CORRECT_END: dict[str, Statement] = {rel: _correct_end(rel) for rel in DATED_LINKS}
+
+
 #: rel type → statement. Rows for OPEN: {src, dst, from, to?, source, title?}; for END: {src, dst, to, source}.
 OPEN: dict[str, Statement] = {rel: _open(rel) for rel in DATED_LINKS}
 END: dict[str, Statement] = {rel: _end(rel) for rel in DATED_LINKS}

@@ -7,7 +7,7 @@ and redengine.graph.records; only what no other feature needs is here.
 from __future__ import annotations
 
 from redengine.graph.statements import Statement, read, write
-from redengine.schema.model import DATED_LINKS, PERSON_LINKS, UNIT_LINKS
+from redengine.schema.model import PERSON_LINKS
 
 ALL_UNITS = read(
     "loaders.all_units",
@@ -80,23 +80,6 @@ def _reopen(label: str) -> Statement:
 REOPEN: dict[str, Statement] = {label: _reopen(label) for label in ("Unit", "Person")}
 
 
-def _correct_end(rel: str) -> Statement:
-    src = "Unit" if rel in UNIT_LINKS else "Person"
-    return write(
-        f"loaders.correct_end.{rel}",
-        f"""
-        UNWIND $rows AS r
-        MATCH (a:{src} {{id: r.src}})-[l:{rel}]->(b:Unit {{id: r.dst}})
-        WHERE l.from = date(r.from) AND l.to IS NOT NULL
-        SET l.previous_to = l.to, l.to = date(r.to), l.corrected_by = r.source, l.corrected_at = localdatetime()
-        RETURN count(l) AS corrected
-        """,
-    )
-
-
-#: rel → statement; rows {src, dst, from, to, source}: set the end of an ENDED link (to may be null: reopen).
-#: The end it had is kept in `previous_to`.
-CORRECT_END: dict[str, Statement] = {rel: _correct_end(rel) for rel in DATED_LINKS}
 
 #: links ended on the day they began (a same-day correction): {src, rel, dst, from}
 VOID_LINKS = read(

@@ -12,7 +12,6 @@ import datetime as dt
 from collections import defaultdict
 
 from redengine.graph import links
-from redengine.loaders import queries
 from redengine.loaders.plan import Ctx, Plan
 from redengine.loaders.problems import Reason
 from redengine.loaders.rows import LinkRow
@@ -112,7 +111,7 @@ def plan_roles(ctx: Ctx, rows: list[LinkRow]) -> Plan:
     plan = Plan(covered=covered, left_out=left_out)
     for rel in sorted(ROLE_BY_REL):
         plan.add(links.END[rel], ends[rel], "links ended")
-        plan.add(queries.CORRECT_END[rel], corrects[rel], "link ends corrected")
+        plan.add(links.CORRECT_END[rel], corrects[rel], "link ends corrected")
         add_opens(ctx, plan, rel, opens[rel], "links opened")
     return plan
 
