@@ -157,6 +157,21 @@ RECORD_FACTS = read(
     """,
 )
 
+#: the optional fields stored on an opinion or notice, which a record that leaves them out keeps
+STORED_RECORD = read(
+    "commands.stored_record",
+    """
+    OPTIONAL MATCH (o:Opinion {id: $id})
+    OPTIONAL MATCH (n:Notice {id: $id})
+    RETURN coalesce(o.doc_no, n.doc_no) AS doc_no, n.to AS to
+    """,
+)
+
+
+def _stored(runner: Runner, record_id: str) -> dict:
+    return _one(runner, STORED_RECORD, {"id": record_id})
+
+
 UNIT_CASES = read(
     "commands.unit_cases",
     """
@@ -313,6 +328,8 @@ def plan_record_opinion(runner: Runner, principal: Principal, person_id: str, un
         raise Refused(action, oid, errors)
     row = {"id": oid, "person_id": person_id, "unit_id": unit_id, "date": date, "conclusion": conclusion.value,
            "doc_no": doc_no, "source": _source(principal)}
+    if doc_no is None:  # not given: the stored one stays (records.UPSERT_OPINIONS), so report that
+        doc_no = _stored(runner, oid).get("doc_no")
     result = {"id": oid, "person_id": person_id, "unit_id": unit_id, "date": date, "conclusion": conclusion,
               "doc_no": doc_no}
     detail = {"conclusion": conclusion.value, "doc_no": doc_no}
@@ -331,6 +348,10 @@ def plan_record_notice(runner: Runner, principal: Principal, person_id: str, uni
         raise Refused(action, nid, errors)
     row = {"id": nid, "person_id": person_id, "unit_id": unit_id, "from": start, "to": end, "doc_no": doc_no,
            "source": _source(principal)}
+    if end is None or doc_no is None:  # not given: the stored values stay (records.UPSERT_NOTICES)
+        stored = _stored(runner, nid)
+        end = end if end is not None else stored.get("to")
+        doc_no = doc_no if doc_no is not None else stored.get("doc_no")
     result = {"id": nid, "person_id": person_id, "unit_id": unit_id, "from": start, "to": end, "doc_no": doc_no}
     detail = {"to": end.isoformat() if end else None, "doc_no": doc_no}
     return Plan(action, nid, [(records.UPSERT_NOTICES, {"rows": [row]})], result, detail)

@@ -375,3 +375,18 @@ def test_a_write_that_changes_nothing_is_not_reported_ok(runner):
     assert out.result is None and [e.code for e in out.errors] == [cmd.ErrorCode.NOT_WRITTEN]
     entries = runner.read(AUDIT)
     assert [json.loads(e["detail"])["outcome"] for e in entries] == ["not_written"]
+
+
+def test_recording_again_without_optional_fields_keeps_and_reports_what_is_stored(api, runner):
+    first = {"personId": "P1", "unitId": "V1", "date": "2018-01-05", "conclusion": "FOR", "docNo": "黄组函〔2018〕1号"}
+    api.gql(RECORD_OPINION, {"in": first})
+    again = {k: v for k, v in first.items() if k != "docNo"} | {"conclusion": "AGAINST"}
+    out = api.gql(RECORD_OPINION, {"in": again})["data"]["recordOpinion"]
+    # an omitted docNo means "not given": the stored one stays, and the payload says so
+    assert (out["opinion"]["conclusion"], out["opinion"]["docNo"]) == ("AGAINST", "黄组函〔2018〕1号")
+    assert [(r["conclusion"], r["doc_no"]) for r in runner.read(OPINIONS)] == [("against", "黄组函〔2018〕1号")]
+
+    notice = {"personId": "P1", "unitId": "S1", "from": "2018-01-06", "to": "2018-01-12", "docNo": "公示〔2018〕3号"}
+    api.gql(RECORD_NOTICE, {"in": notice})
+    out = api.gql(RECORD_NOTICE, {"in": {"personId": "P1", "unitId": "S1", "from": "2018-01-06"}})["data"]["recordNotice"]
+    assert (out["notice"]["to"], out["notice"]["docNo"]) == ("2018-01-12", "公示〔2018〕3号")
