@@ -206,20 +206,28 @@ def _unit_kind(kind: str | None) -> UnitKind | None:
 
 # -- dated links ------------------------------------------------------------------------------------
 
-def plan_start_link(runner: Runner, principal: Principal, role: Role, person_id: str, unit_id: str,
-                    start: dt.date) -> Plan:
-    spec = ROLES[role]
-    action, target = f"link.start.{role.value}", f"{person_id}->{unit_id}"
+def _link_facts(runner: Runner, principal: Principal, role: Role, person_id: str, unit_id: str, on: dt.date,
+                verb: str) -> tuple[str, str, dict, list[UserError]]:
+    """What starting or ending a link needs first: admins only (refused at once), then the facts as of
+    `on` and a NOT_FOUND error for a missing person or unit. Returns action, target, facts, errors."""
+    action, target = f"link.{verb}.{role.value}", f"{person_id}->{unit_id}"
     errors: list[UserError] = []
-    _admin_only(principal, errors, f"start a {role.value} link")
+    _admin_only(principal, errors, f"{verb} a {role.value} link")
     if errors:
         raise Refused(action, target, errors)
-    f = _one(runner, LINK_FACTS[spec.rel], {"person_id": person_id, "unit_id": unit_id, "on": start})
+    f = _one(runner, LINK_FACTS[ROLES[role].rel], {"person_id": person_id, "unit_id": unit_id, "on": on})
     if f.get("person") is None:
         errors.append(UserError(ErrorCode.NOT_FOUND, "personId", f"no person with id {person_id!r}"))
     if f.get("unit") is None:
         errors.append(UserError(ErrorCode.NOT_FOUND, "unitId", f"no unit with id {unit_id!r}"))
-    else:
+    return action, target, f, errors
+
+
+def plan_start_link(runner: Runner, principal: Principal, role: Role, person_id: str, unit_id: str,
+                    start: dt.date) -> Plan:
+    spec = ROLES[role]
+    action, target, f, errors = _link_facts(runner, principal, role, person_id, unit_id, start, "start")
+    if f.get("unit") is not None:
         kind = _unit_kind(f.get("kind"))
         if kind not in spec.unit_kinds:
             allowed = ", ".join(sorted(k.value for k in spec.unit_kinds))
@@ -266,16 +274,7 @@ def _link_warnings(role: Role, person_id: str, unit_id: str, start: dt.date, fac
 def plan_end_link(runner: Runner, principal: Principal, role: Role, person_id: str, unit_id: str,
                   end: dt.date) -> Plan:
     spec = ROLES[role]
-    action, target = f"link.end.{role.value}", f"{person_id}->{unit_id}"
-    errors: list[UserError] = []
-    _admin_only(principal, errors, f"end a {role.value} link")
-    if errors:
-        raise Refused(action, target, errors)
-    f = _one(runner, LINK_FACTS[spec.rel], {"person_id": person_id, "unit_id": unit_id, "on": end})
-    if f.get("person") is None:
-        errors.append(UserError(ErrorCode.NOT_FOUND, "personId", f"no person with id {person_id!r}"))
-    if f.get("unit") is None:
-        errors.append(UserError(ErrorCode.NOT_FOUND, "unitId", f"no unit with id {unit_id!r}"))
+    action, target, f, errors = _link_facts(runner, principal, role, person_id, unit_id, end, "end")
     if errors:
         raise Refused(action, target, errors)
     open_links = [link for link in f.get("links") or [] if link["to"] is None]
