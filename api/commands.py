@@ -120,9 +120,10 @@ def _source(principal: Principal) -> str:
     return f"api {principal.who}"
 
 
-def _admin_only(principal: Principal, errors: list[UserError], what: str) -> None:
+def _admin_only(principal: Principal, action: str, target: str, what: str) -> None:
+    """Refuse at once (before reading anything) unless the principal is an admin."""
     if principal.role is not RoleName.ADMIN:
-        errors.append(UserError(ErrorCode.FORBIDDEN, None, f"a {principal.role.value} token may not {what}"))
+        raise Refused(action, target, [UserError(ErrorCode.FORBIDDEN, None, f"a {principal.role.value} token may not {what}")])
 
 
 # -- facts ------------------------------------------------------------------------------------------
@@ -211,10 +212,8 @@ def _link_facts(runner: Runner, principal: Principal, role: Role, person_id: str
     """What starting or ending a link needs first: admins only (refused at once), then the facts as of
     `on` and a NOT_FOUND error for a missing person or unit. Returns action, target, facts, errors."""
     action, target = f"link.{verb}.{role.value}", f"{person_id}->{unit_id}"
+    _admin_only(principal, action, target, f"{verb} a {role.value} link")
     errors: list[UserError] = []
-    _admin_only(principal, errors, f"{verb} a {role.value} link")
-    if errors:
-        raise Refused(action, target, errors)
     f = _one(runner, LINK_FACTS[ROLES[role].rel], {"person_id": person_id, "unit_id": unit_id, "on": on})
     if f.get("person") is None:
         errors.append(UserError(ErrorCode.NOT_FOUND, "personId", f"no person with id {person_id!r}"))
@@ -378,10 +377,8 @@ def plan_open_weak_case(runner: Runner, principal: Principal, unit_id: str, flag
                         reasons: list[str]) -> Plan:
     cid = records.weak_case_id(unit_id, flagged_on.isoformat())
     action = "weak_case.open"
+    _admin_only(principal, action, cid, "open a weak-organisation case")
     errors: list[UserError] = []
-    _admin_only(principal, errors, "open a weak-organisation case")
-    if errors:
-        raise Refused(action, cid, errors)
     reasons = _clean_reasons(reasons, errors)
     f = _one(runner, UNIT_CASES, {"unit_id": unit_id})
     if f.get("unit") is None:
@@ -412,10 +409,8 @@ def _existing_case(runner: Runner, case_id: str, action: str) -> dict:
 
 def plan_update_weak_case(runner: Runner, principal: Principal, case_id: str, reasons: list[str]) -> Plan:
     action = "weak_case.update"
+    _admin_only(principal, action, case_id, "update a weak-organisation case")
     errors: list[UserError] = []
-    _admin_only(principal, errors, "update a weak-organisation case")
-    if errors:
-        raise Refused(action, case_id, errors)
     reasons = _clean_reasons(reasons, errors)
     case = _existing_case(runner, case_id, action)
     if errors:
@@ -427,10 +422,8 @@ def plan_update_weak_case(runner: Runner, principal: Principal, case_id: str, re
 
 def plan_lift_weak_case(runner: Runner, principal: Principal, case_id: str, lifted_on: dt.date) -> Plan:
     action = "weak_case.lift"
+    _admin_only(principal, action, case_id, "lift a weak-organisation case")
     errors: list[UserError] = []
-    _admin_only(principal, errors, "lift a weak-organisation case")
-    if errors:
-        raise Refused(action, case_id, errors)
     case = _existing_case(runner, case_id, action)
     if case["status"] == WeakStatus.LIFTED.value:
         errors.append(UserError(ErrorCode.ALREADY_LIFTED, "id", f"case {case_id} was lifted on {case['lifted_on']}"))
