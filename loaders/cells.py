@@ -11,11 +11,15 @@ from typing import TypeVar
 from redengine.dates import parse_date
 from redengine.loaders.kinds import Kind
 from redengine.loaders.problems import Problems, Reason
+from redengine.text import bad_char
 
 E = TypeVar("E", bound=Enum)
 _REASONS = re.compile(r"[、;；]")
 _IDS = re.compile(r"[、;；,，\s]")
 _AMBIGUOUS = re.compile(r"^\s*\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\s*$")  # 03/04/2019: which is the month?
+#: fields a person writes freely: they may hold a line break (see redengine/text.py for the policy)
+FREE_TEXT = frozenset({"name", "title", "reasons", "doc_no"})
+ID_LISTS = frozenset({"predecessor_ids"})  # several ids, one per line allowed
 
 
 class RowCells:
@@ -50,10 +54,19 @@ class RowCells:
         """The cell holds a number (from Excel), not text."""
         return isinstance(self._raw(field), (int, float)) and not isinstance(self._raw(field), bool)
 
+    def _storable(self, field: str, v: str) -> bool:
+        """False (and the row fails) when `v` holds a character the graph must not store."""
+        bad = bad_char(v, field in FREE_TEXT, field in FREE_TEXT or field in ID_LISTS)
+        if bad is None:
+            return True
+        self.fail(Reason.CONTROL_CHAR if bad.control else Reason.INVISIBLE_CHAR, field,
+                  f"{self._zh[field]} {bad.describe()}")
+        return False
+
     def text(self, field: str, required: bool = False) -> str | None:
         v = self._raw(field)
         if type(v) is str:  # the common case: the reader has stripped it already
-            return v
+            return v if self._storable(field, v) else None
         if v is None:
             if required:
                 self.fail(Reason.REQUIRED, field, f"{self._zh[field]} is required")
@@ -69,6 +82,8 @@ class RowCells:
         if v is None:
             if required:
                 self.fail(Reason.REQUIRED, field, f"{self._zh[field]} is required")
+            return None
+        if isinstance(v, str) and not self._storable(field, v):
             return None
         if isinstance(v, str) and _AMBIGUOUS.match(v):
             self.fail(Reason.BAD_DATE, field, f"{v!r} is ambiguous (day/month or month/day?); use YYYY-MM-DD")

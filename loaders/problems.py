@@ -34,6 +34,8 @@ class Reason(str, Enum):
     CONFLICT = "contradicts the graph"
     MASS_END = "would end too much"
     CONVENTION = "breaks a convention"
+    CONTROL_CHAR = "control character"      # NUL and friends: the engine cannot store them
+    INVISIBLE_CHAR = "invisible character"  # zero-width, BOM or bidi control: ids that look equal would differ
 
 
 LAYOUT = frozenset({Reason.UNREADABLE, Reason.ENCODING, Reason.NO_HEADER, Reason.UNKNOWN_KIND,

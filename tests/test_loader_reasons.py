@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from rosters import LINKS, PEOPLE, UNITS, csv_file, district, graph_state
+from rosters import LINKS, PEOPLE, UNITS, csv_file, district, graph_state, xlsx_file
 
 from redengine.errors import ValidationError
 from redengine.graph.statements import read
@@ -38,6 +38,10 @@ def raw(name: str, data: bytes):
 
 def roster(name: str, header: list[str], rows: list[list[str]]):
     return lambda d: csv_file(d / name, header, rows)
+
+
+def workbook(name: str, header: list[str], rows: list[list[str]]):
+    return lambda d: xlsx_file(d / name, header, rows)
 
 
 #: case → (files, load options, expected problems as (reason, file, row, column), with the valid people roster?)
@@ -81,6 +85,24 @@ CASES = {
                           {("OUT_OF_SCOPE", "u.csv", 5, "编码")}, False),
     "liaison overlapping an open one": ([roster("l.csv", LINKS, [["P1", "联系村", "V1", "2018-01-01"]])], {},
                                         {("CONFLICT", "l.csv", 2, "开始日期")}, True),
+    "NUL in a name": ([roster("u.csv", UNITS, units_with(V1=["V1", "张河\x00村", "村", "T1", "C1"]))], {},
+                      {("CONTROL_CHAR", "u.csv", 5, "名称")}, True),
+    "NUL in an id, as the engine would see it": ([roster("l.csv", LINKS, [["P1\x00", "联系村", "V1", "2018-01-01"]])], {},
+                                                 {("CONTROL_CHAR", "l.csv", 2, "人员编码")}, True),
+    "escape character in a date": ([roster("l.csv", LINKS, [["P2", "联系村", "V2", "2018-01-01\x1b"]])], {},
+                                   {("CONTROL_CHAR", "l.csv", 2, "开始日期")}, True),
+    "line break inside an id": ([roster("u.csv", UNITS, units_with(V3=["V3", "甘棠铺村", "村", "T\n2"]))], {},
+                                {("CONTROL_CHAR", "u.csv", 8, "上级编码")}, True),
+    "zero-width space in an id": ([roster("u.csv", UNITS, units_with(V3=["V3", "甘棠铺村", "村", "T\u200b2"]))], {},
+                                  {("INVISIBLE_CHAR", "u.csv", 8, "上级编码")}, True),
+    "BOM inside a cell": ([roster("l.csv", LINKS, [["P2", "联系村", "\ufeffV2", "2018-01-01"]])], {},
+                          {("INVISIBLE_CHAR", "l.csv", 2, "单位编码")}, True),
+    "bidi override in a name": ([roster("u.csv", UNITS, units_with(V2=["V2", "李\u202e湾村", "村", "T1", "C1"]))], {},
+                                {("INVISIBLE_CHAR", "u.csv", 6, "名称")}, True),
+    "zero-width joiner in a workbook id": ([workbook("u.xlsx", UNITS, units_with(V2=["V\u200d2", "李湾村", "村", "T1", "C1"]))],
+                                           {}, {("INVISIBLE_CHAR", "u.xlsx", 6, "编码")}, True),
+    "BOM in a workbook name": ([workbook("u.xlsx", UNITS, units_with(T2=["T2", "六指\ufeff街道", "街道", "D"]))], {},
+                               {("INVISIBLE_CHAR", "u.xlsx", 7, "名称")}, True),
     "mass end": ([roster("u.csv", UNITS, [DISTRICT[0], DISTRICT[7]])], {}, {("MASS_END", "u.csv", None, None)}, True),
 }
 
