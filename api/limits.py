@@ -17,6 +17,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from redengine.api.characters import RefuseUnstorableText
 from redengine.api.inputs import BadInput
 
 MAX_DEPTH = 12      # deep enough for weakOrganisations → strongPeers → liaisonCadres → person; introspection is exempt
@@ -51,5 +52,6 @@ def extensions() -> list:
         lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
         lambda: AddValidationRules(_RULES),
         lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+        RefuseUnstorableText,
         lambda: MaskErrors(should_mask_error=should_mask),
     ]
