@@ -44,6 +44,10 @@ def load(files, kind, as_of, scope, dry_run, who, allow_mass_end, mass_end_share
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
     elif not quiet:
         _print(report)
+    if not as_json:
+        for s in report.unfinished:
+            click.echo(f"warning: an earlier load of {s['file']} did not finish ({s['id']}): {s['failure']}; "
+                       "load that file again to finish its job", err=True)
 
 
 def _login() -> str:
@@ -106,7 +110,8 @@ def history(limit: int) -> None:
         changes = ", ".join(f"{k} {v}" for k, v in r["counts"].items())
         warn = f"; {r['warnings']} warning(s)" if r["warnings"] else ""
         status = {"done": "", "interrupted": " [interrupted: finished by a later load of the same file"
-                  + (f", {r['resumed_by']}" if r.get("resumed_by") else "") + "]"}.get(
+                  + (f", {r['resumed_by']}" if r.get("resumed_by") else "") + "]",
+                  "failed": f" [failed: {r.get('failure')}; load the file again]"}.get(
             r["status"], f" [{r['status']}: did not finish (or still running); load the file again]")
         click.echo(f"{r['started_at']:%Y-%m-%d %H:%M}  {r['kind']:<11} {r['file']} as of {r['as_of']}{scope} by {r['by']}"
                    f"{status}\n    {changes}{warn}  ({r['id']})")

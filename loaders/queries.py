@@ -97,7 +97,8 @@ START_SYNC = write(
     MERGE (s:Sync {id: $id})
     ON CREATE SET s.started_at = localdatetime()
     SET s.kind = $kind, s.file = $file, s.sha256 = $sha256, s.as_of = date($as_of), s.scope = $scope,
-        s.by = $by, s.rows = $rows, s.stamp = $stamp, s.status = 'running'
+        s.by = $by, s.rows = $rows, s.stamp = $stamp, s.status = 'running',
+        s.host = $host, s.pid = $pid, s.proc = $proc
     RETURN s.id AS id
     """,
 )
@@ -127,7 +128,7 @@ MARK_INTERRUPTED = write(
     """
     UNWIND $rows AS r
     MATCH (s:Sync {id: r.id})
-    WHERE s.status = 'running'
+    WHERE s.status IN ['running', 'failed']
     SET s.status = 'interrupted', s.resumed_by = r.by
     RETURN count(s) AS marked
     """,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from redengine.dates import today
 from redengine.errors import ValidationError
-from redengine.loaders import queries
+from redengine.loaders import queries, status
 from redengine.loaders.appointment import plan_appointments
 from redengine.loaders.cells import RowCells
 from redengine.loaders.kinds import KINDS, ORDER, detect, is_known_header, map_columns
@@ -102,6 +102,8 @@ class SyncReport:
     dry_run: bool = False
     #: earlier loads of these files that never finished, now marked interrupted (this load finished their job)
     resumed: list[str] = field(default_factory=list)
+    #: earlier loads of other files that failed or died: {id, file, failure}; loading that file again finishes them
+    unfinished: list[dict] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -143,6 +145,7 @@ class SyncReport:
         """Plain JSON-ready values; warnings as their messages with file, row and column."""
         return {"as_of": self.as_of.isoformat(), "scope": self.scope, "dry_run": self.dry_run,
                 "changed": self.changed, "sync_ids": self.sync_ids, "resumed": self.resumed,
+                "unfinished": self.unfinished,
                 "counts": self.counts, "parts": [p.to_dict() for p in self.parts],
                 "warnings": [str(w) for w in self.warnings]}
 
@@ -242,9 +245,14 @@ def load_tables(runner: Runner, tables: list[Table], *, kind: str | None = None,
         report = SyncReport(day, scope, parts, warnings, dry_run=dry_run)
         stale = _interrupted(runner, files, day, scope)
         report.resumed = sorted(stale)
+        earlier = [s for s in status.unfinished(runner) if s["id"] not in stale]
+        report.unfinished = [{"id": s["id"], "file": s["file"], "failure": s["failure"]} for s in earlier]
         if dry_run:
             return report
         steps = []
+        gone = [s for s in earlier if s["failure"] == status.GONE]
+        if gone:
+            steps.append((status.MARK_FAILED, {"rows": [{"id": s["id"], "why": status.GONE} for s in gone]}))
         if stale:
             by_kind = {p.kind: i for p, plan, i in zip(parts, plans, ids) if plan.changes}
             steps.append((queries.MARK_INTERRUPTED, {"rows": [{"id": s, "by": by_kind.get(k)} for s, k in sorted(stale.items())]}))
@@ -253,11 +261,16 @@ def load_tables(runner: Runner, tables: list[Table], *, kind: str | None = None,
                 continue
             part.sync_id = sync_id
             start = {"id": sync_id, "kind": part.kind, "file": part.file, "sha256": part.sha256, "as_of": day,
-                     "scope": scope, "by": who, "rows": part.rows, "stamp": f"{stamp}-{i}"}  # history: newest last file first
+                     "scope": scope, "by": who, "rows": part.rows, "stamp": f"{stamp}-{i}",  # history: newest last file first
+                     **status.owner()}
             finish = {"id": sync_id, "counts": json.dumps(part.counts, ensure_ascii=False),
                       "warnings": len(f.problems.warnings)}
             steps += [(queries.START_SYNC, start), *plan.steps, (queries.FINISH_SYNC, finish)]
-        _apply(runner, steps, meter, sum(p.rows for p in parts))
+        try:
+            _apply(runner, steps, meter, sum(p.rows for p in parts))
+        except BaseException as e:  # an engine error, Ctrl-C: never leave the syncs running
+            status.mark_failed(runner, report.sync_ids, f"{type(e).__name__}: {e}")
+            raise
     return report
 
 
@@ -334,7 +347,7 @@ def _plan_file(runner: Runner, f: _File, day: dt.date, scope: str | None, sync_i
 def _interrupted(runner: Runner, files: list[_File], day: dt.date, scope: str | None) -> dict[str, str]:
     """Syncs of these same files (kind, SHA-256, date, scope) left running by a load that died: id → kind."""
     mine = {(f.kind, _sha256(f.table)) for f in files}
-    return {s["id"]: s["kind"] for s in runner.read(queries.RUNNING_SYNCS)
+    return {s["id"]: s["kind"] for s in runner.read(status.UNFINISHED)
             if (s["kind"], s["sha256"]) in mine and s["as_of"] == day and s["scope"] == scope}
 
 
@@ -346,6 +359,9 @@ def _apply(runner: Runner, steps: list, meter: Meter, rows: int) -> None:
     if kill_after < len(steps):  # test hook: die half-way through the writes, as a killed process would
         runner.write_batch(steps[:kill_after])
         os.kill(os.getpid(), signal.SIGKILL)
+    fail_after = int(os.environ.get(status.FAIL_HOOK) or len(steps))
+    if fail_after < len(steps):  # test hook: the engine refuses a write half-way through
+        runner.write_batch(steps[:fail_after] + [(status.BOOM, {})])
     from redengine.graph.falkor import FalkorRunner
 
     if not meter.enabled or rows < meter.threshold or not isinstance(runner, FalkorRunner):  # Neo4j: one transaction
@@ -361,6 +377,11 @@ def _apply(runner: Runner, steps: list, meter: Meter, rows: int) -> None:
 def history(runner: Runner, limit: int = 20) -> list[dict]:
     """The latest loads, newest first, with their counts decoded."""
     out = []
+    unfinished = {s["id"]: s for s in runner.read(status.UNFINISHED)}
     for r in runner.read(queries.SYNC_HISTORY, {"limit": limit}):
-        out.append({**r, "counts": json.loads(r["counts"]) if r.get("counts") else {}})
+        r = {**r, "counts": json.loads(r["counts"]) if r.get("counts") else {}}
+        if r["id"] in unfinished:  # how it ended: failed (and why), or still running
+            s = status.shown(unfinished[r["id"]])
+            r |= {"status": s["status"], "failure": s["failure"]}
+        out.append(r)
     return out

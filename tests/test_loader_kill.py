@@ -95,7 +95,9 @@ def test_a_killed_load_run_again_converges(server, rosters, reference, call, ste
     assert partial != reference[call]  # it really stopped half-way
     if steps > 3:
         assert partial != before       # ... after writing something
-    running = [s["id"] for s in history(runner, 50) if s["status"] == "running"]
+    shown_before = history(runner, 50)
+    assert "running" not in {s["status"] for s in shown_before}  # its process is gone: read as failed
+    running = [s["id"] for s in shown_before if s["status"] == "failed"]
     assert len(running) <= 1  # the sync it was in the middle of (none if it died between two files)
     again = redengine(server, graph, args)
     assert again.returncode == 0, again.stderr
