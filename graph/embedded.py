@@ -235,6 +235,7 @@ class EmbeddedServer:
     def stop(self) -> None:
         with self._mutex:
             if self._proc is not None and self._proc.poll() is None:
+                self._finish_rewrite()
                 self._proc.send_signal(signal.SIGTERM)  # redis flushes the append-only file and exits
                 try:
                     self._proc.wait(timeout=60)
@@ -249,6 +250,24 @@ class EmbeddedServer:
                     with contextlib.suppress(OSError):
                         os.rmdir(self._sock_dir)
             self._release()
+
+    def _finish_rewrite(self) -> None:
+        """Let a running compaction finish: SIGTERM would abort it, and the next start would replay."""
+        import redis
+
+        client = redis.Redis(unix_socket_path=self.socket_path, socket_timeout=5)
+        try:
+            waited = 0.0
+            while waited < 600:
+                info = client.info("persistence")
+                if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
+                    return
+                time.sleep(0.05)
+                waited += 0.05
+        except Exception:
+            return
+        finally:
+            client.close()
 
     def _kill(self) -> None:
         if self._proc is not None and self._proc.poll() is None:

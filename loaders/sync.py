@@ -258,6 +258,7 @@ def load_tables(runner: Runner, tables: list[Table], *, kind: str | None = None,
                       "warnings": len(f.problems.warnings)}
             steps += [(queries.START_SYNC, start), *plan.steps, (queries.FINISH_SYNC, finish)]
         _apply(runner, steps, meter, sum(p.rows for p in parts))
+        runner.compact()  # the next engine start loads a snapshot instead of replaying this load
     return report
 
 
