@@ -185,9 +185,15 @@ class EmbeddedServer:
         fd = os.open(self.data_dir / STATE_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             json.dump(state, f)
-        self._wait_ready(self._proc, log)
-        self.owned = True
-        self._after_start()
+        try:
+            self._wait_ready(self._proc, log)
+            self.owned = True
+            self._after_start()
+        except BaseException:
+            self.owned = False
+            with contextlib.suppress(OSError):
+                (self.data_dir / STATE_FILE).unlink()
+            raise
 
     def _wait_ready(self, proc: subprocess.Popen, log: Path) -> None:
         waiting = _Wait(self.start_timeout, self._progress)

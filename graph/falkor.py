@@ -59,6 +59,7 @@ class FalkorRunner:
         self._where = {"unix_socket_path": socket_path} if socket_path else {"host": host, "port": port}
         self.graph_name = graph
         self._reconnect_guard = threading.Lock()
+        self._marked = False
         self._connect()
         self.round_trips = 0
 
@@ -96,7 +97,11 @@ class FalkorRunner:
         return self._run(statement, params, read_only=statement.mode != "write")
 
     def write(self, statement: Statement, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return self._run(statement, params, read_only=False)
+        rows = self._run(statement, params, read_only=False)
+        if self._server is not None and not self._marked:  # from now on an empty start means lost data
+            datadir.mark(self._server.data_dir)
+            self._marked = True
+        return rows
 
     def write_batch(self, steps: Sequence[tuple[Statement, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
         # FalkorDB runs each statement atomically but has no multi-statement transactions; callers
