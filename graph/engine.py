@@ -17,9 +17,10 @@ def open_runner(settings: Settings) -> Runner:
         return Neo4jRunner(settings.neo4j)
     from redengine.graph.falkor import EmbeddedServer, FalkorRunner
 
-    server = EmbeddedServer(settings.data_dir).start()
+    server = EmbeddedServer(settings.data_dir, start_timeout=settings.start_timeout).start()
     try:
-        return FalkorRunner(server.socket_path, settings.graph_name, server=server if server.owned else None)
+        # The runner keeps the server even when attached: if its owner exits, the runner adopts the folder.
+        return FalkorRunner(server.socket_path, settings.graph_name, server=server)
     except BaseException:
         server.stop()
         raise

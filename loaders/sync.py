@@ -271,6 +271,7 @@ def load_tables(runner: Runner, tables: list[Table], *, kind: str | None = None,
         except BaseException as e:  # an engine error, Ctrl-C: never leave the syncs running
             status.mark_failed(runner, report.sync_ids, f"{type(e).__name__}: {e}")
             raise
+        runner.compact()  # the next engine start loads a snapshot instead of replaying this load
     return report
 
 

@@ -18,6 +18,9 @@ COMMANDS = {
     "serve": "redengine.api.cli:serve",
     "token": "redengine.api.cli:token",
     "export": "redengine.analysis.cli:export",
+    "backup": "redengine.graph.cli:backup_command",
+    "restore": "redengine.graph.cli:restore_command",
+    "check-data": "redengine.graph.cli:check_data_command",
 }
 
 

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from redengine.errors import ConfigError
+
 
 @dataclass(frozen=True)
 class Neo4jSettings:
@@ -22,6 +24,8 @@ class Settings:
     neo4j: Neo4jSettings | None = None
     data_dir: Path = field(default_factory=lambda: Path.cwd() / ".redengine-data")
     graph_name: str = "redengine"
+    #: seconds the embedded engine may go without answering *and* without working before it counts as dead
+    start_timeout: float = 60.0
 
     @property
     def engine(self) -> str:
@@ -39,4 +43,12 @@ class Settings:
                 database=env.get("NEO4J_DATABASE", "neo4j"),
             )
         data_dir = Path(env.get("REDENGINE_DATA_DIR") or Path.cwd() / ".redengine-data")
-        return cls(neo4j=neo, data_dir=data_dir, graph_name=env.get("REDENGINE_GRAPH", "redengine"))
+        raw = env.get("REDENGINE_START_TIMEOUT") or "60"
+        try:
+            start_timeout = float(raw)
+        except ValueError:
+            start_timeout = -1.0
+        if not start_timeout > 0:
+            raise ConfigError(f"REDENGINE_START_TIMEOUT must be a number of seconds above 0, not {raw!r}")
+        return cls(neo4j=neo, data_dir=data_dir, graph_name=env.get("REDENGINE_GRAPH", "redengine"),
+                   start_timeout=start_timeout)

@@ -17,12 +17,14 @@ for _label, _prop in INDEXES:
 for _rel in REL_TYPES:
     falkor.prime_statement(_rel)
 
+#: writes only when the version changes, so that a restart adds nothing to persistence
 RECORD_VERSION = write(
     "schema.record_version",
     """
     MERGE (m:SchemaMeta {id: 'schema'})
     ON CREATE SET m.created_at = localdatetime()
-    SET m.version = $version, m.applied_at = localdatetime()
+    FOREACH (_ IN CASE WHEN m.version IS NULL OR m.version <> $version THEN [1] ELSE [] END |
+        SET m.version = $version, m.applied_at = localdatetime())
     RETURN m.version AS version
     """,
 )

@@ -115,7 +115,7 @@ def test_data_dir_in_use_by_dead_server_is_a_clear_error(tmp_path):
     fcntl.flock(fd, fcntl.LOCK_EX)  # another owner holds the directory but runs no server
     try:
         with pytest.raises(DataDirInUse, match="in use by another process"):
-            EmbeddedServer(data).start()
+            EmbeddedServer(data, start_timeout=1).start()
     finally:
         os.close(fd)
 
