@@ -1,10 +1,11 @@
 """The mutations' writes as single statements: lock, re-check, write, and audit in one go.
 
 A command plans from a read (api/commands.py) and then writes with one of these. Each statement
-first writes to the node its check is about (`SET n._lock = true REMOVE n._lock`: on Neo4j that takes
+first writes to the node its check is about (`SET n._lock = true SET n._lock = null`: on Neo4j that takes
 the node's write lock until commit, so two transactions checking the same node run one after the
 other and the second sees the first's write; on FalkorDB a query is atomic anyway), then checks the
-condition again, and only if it still holds writes the change and its `:AuditEntry` together. A
+condition again, and only if it still holds writes the change and its `:AuditEntry` together (the
+lock write leaves no property behind; `REMOVE` after a MERGE did on FalkorDB 4.16, measured). A
 statement whose condition failed returns no row (or 0) and has changed nothing.
 
 Every statement starts with the load gate's GUARD (loaders/gate.py): it refuses while a load runs.
@@ -21,7 +22,7 @@ from redengine.graph import records
 from redengine.graph.statements import Statement, write
 from redengine.schema.model import ROLES, WeakStatus
 
-_LOCK = "SET {v}._lock = true REMOVE {v}._lock"
+_LOCK = "SET {v}._lock = true SET {v}._lock = null"
 
 
 def _start(rel: str) -> Statement:

@@ -28,7 +28,7 @@ DEFAULT_TTL = 120.0
 
 #: The head of every mutation statement: touch the gate node, go on only if no load holds it.
 GUARD = """MERGE (gate:SchemaMeta {id: 'schema'})
-SET gate._lock = true REMOVE gate._lock
+SET gate._lock = true SET gate._lock = null
 WITH gate
 WHERE gate.load_owner IS NULL OR gate.load_until < $gate_now"""
 
@@ -36,7 +36,7 @@ ACQUIRE = write(
     "gate.acquire",
     """
     MERGE (g:SchemaMeta {id: 'schema'})
-    SET g._lock = true REMOVE g._lock
+    SET g._lock = true SET g._lock = null
     WITH g
     WHERE g.load_owner IS NULL OR g.load_until < $now OR g.load_owner = $stale
     SET g.load_owner = $owner, g.load_until = $until, g.load_pid = $pid, g.load_host = $host, g.load_by = $by

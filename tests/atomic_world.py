@@ -31,6 +31,7 @@ LINKS = read("test.atomic.links", "MATCH (p:Person)-[l]->(u:Unit) RETURN p.id AS
 CASES = read("test.atomic.cases", "MATCH (w:WeakCase)-[:CONCERNS]->(u:Unit) RETURN w.id AS id, u.id AS unit, "
              "w.status AS status")
 RECORDS = read("test.atomic.records", "MATCH (o) WHERE o:Opinion OR o:Notice RETURN o.id AS id")
+LOCKS = read("test.atomic.locks", "MATCH (n) WHERE n._lock IS NOT NULL RETURN count(n) AS n")
 ENTRIES = read("test.atomic.entries", "MATCH (a:AuditEntry) RETURN a.action AS action, a.target AS target, "
                "a.detail AS detail")
 
@@ -47,11 +48,12 @@ def attached(data_dir: Path) -> Iterator[FalkorRunner]:
         server.stop()
 
 
-def prepare(data_dir: Path) -> str:
-    """The hand-built district in a new data folder; returns an admin token."""
+def prepare(data_dir: Path, world: bool = True) -> str:
+    """A new data folder (with the hand-built district unless `world` is false); returns an admin token."""
     with attached(data_dir) as runner:
         apply_schema(runner)
-        build_world(runner)
+        if world:
+            build_world(runner)
         return tokens.create(runner, "admin", name="race").token
 
 
@@ -92,5 +94,6 @@ def check_invariants(runner) -> dict:
     cases = runner.read(CASES)
     open_cases = Counter(c["unit"] for c in cases if c["status"] == "rectifying")
     assert not open_cases or max(open_cases.values()) == 1, open_cases
+    assert runner.read(LOCKS) == [{"n": 0}]  # the lock-taking writes leave nothing behind
     return {"links": [x for x in links if (x["source"] or "").startswith("api ")], "cases": cases,
             "records": runner.read(RECORDS)}
