@@ -65,6 +65,18 @@ def step(principal: "Principal", action: str, target: str | None, detail: Any = 
     }
 
 
+#: The clause that writes one entry inside another write statement, so the entry and what it records
+#: commit together (FalkorDB has no multi-statement transactions). Its values come from `fields()`.
+CREATE_CLAUSE = """CREATE (ae:AuditEntry {id: $audit_id, at: localdatetime(), who: $audit_who, role: $audit_role,
+                          token_id: $audit_token_id, action: $audit_action, target: $audit_target,
+                          detail: $audit_detail})"""
+
+
+def fields(principal: "Principal", action: str, target: str | None, detail: Any = None) -> dict[str, Any]:
+    """The parameters of `CREATE_CLAUSE` for one entry."""
+    return {f"audit_{k}": v for k, v in step(principal, action, target, detail)[1].items()}
+
+
 def write(runner, steps: list[tuple[Statement, dict]]) -> None:
     """Run `steps` (writes and/or audit entries) as one batch. If it fails, every audit entry in it
     goes to the server log at ERROR before the error propagates: an entry is never lost silently."""

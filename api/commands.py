@@ -14,11 +14,12 @@ from enum import Enum
 from typing import Any
 
 from redengine import dates
-from redengine.api import audit
+from redengine.api import atomic, audit
 from redengine.api.context import Principal, RoleName
-from redengine.graph import links, records
+from redengine.graph import records
 from redengine.graph.links import holds
 from redengine.graph.statements import Statement, read
+from redengine.loaders import gate as load_gate
 from redengine.schema.model import LEADER_MAX_TOWNSHIPS, ROLES, VILLAGE_KINDS, Conclusion, Role, UnitKind, WeakStatus
 from redengine.types import Runner
 
@@ -38,6 +39,7 @@ class ErrorCode(str, Enum):
     OVERLAPPING_CASE = "OVERLAPPING_CASE"
     ALREADY_LIFTED = "ALREADY_LIFTED"
     NOT_WRITTEN = "NOT_WRITTEN"  # the write changed nothing it was planned to (the graph moved under it)
+    LOAD_IN_PROGRESS = "LOAD_IN_PROGRESS"  # a roster load holds the graph's write gate (loaders/gate.py)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Plan:
     warnings: list[UserError] = field(default_factory=list)
     #: per step, how many things it must report written (its first column, summed); None: not checked
     expect: list[int | None] | None = None
+    #: the one statement (api/atomic.py) that re-checks, writes and audits together; replaces `steps`
+    atomic: tuple[Statement, dict] | None = None
 
     def shortfall(self, results: list[list[dict]]) -> list[str]:
         """Steps that wrote fewer (or more) than planned, as readable notes; empty when all is as planned."""
@@ -90,12 +94,12 @@ def execute(runner: Runner, principal: Principal, planner: Callable[[], Plan]) -
     try:
         plan = planner()
     except Refused as r:
-        detail = {"outcome": "refused", "errors": [{"code": e.code.value, "field": e.field} for e in r.errors]}
-        audit.write(runner, [audit.step(principal, r.action, r.target, detail)])
-        return Outcome(None, r.errors)
+        return _refused(runner, principal, r)
     detail = {"outcome": "ok", **plan.detail}
     if plan.warnings:
         detail["warnings"] = [w.code.value for w in plan.warnings]
+    if plan.atomic is not None:
+        return _write_atomic(runner, principal, planner, plan, detail)
     if plan.expect is None:
         audit.write(runner, plan.steps + [audit.step(principal, plan.action, plan.target, detail)])
         return Outcome(plan.result, [], plan.warnings)
@@ -114,6 +118,44 @@ def execute(runner: Runner, principal: Principal, planner: Callable[[], Plan]) -
         return Outcome(None, [error])
     audit.write(runner, [audit.step(principal, plan.action, plan.target, detail)])
     return Outcome(plan.result, [], plan.warnings)
+
+
+def _refused(runner: Runner, principal: Principal, r: Refused, raced: bool = False) -> Outcome:
+    detail = {"outcome": "refused", "errors": [{"code": e.code.value, "field": e.field} for e in r.errors]}
+    if raced:
+        detail["raced"] = True
+    audit.write(runner, [audit.step(principal, r.action, r.target, detail)])
+    return Outcome(None, r.errors)
+
+
+def _write_atomic(runner: Runner, principal: Principal, planner: Callable[[], Plan], plan: Plan,
+                  detail: dict[str, Any]) -> Outcome:
+    """Write the plan's single statement (check, write and audit entry commit together or not at all).
+    If its condition no longer held, the graph moved since the plan's read: plan again, so the refusal
+    names the same reason a later request would get."""
+    stmt, params = plan.atomic
+    try:
+        rows = runner.write(stmt, {**params, **audit.fields(principal, plan.action, plan.target, detail)})
+    except Exception:
+        audit.write(runner, [audit.step(principal, plan.action, plan.target, {**detail, "outcome": "error"})])
+        raise
+    if rows and (next(iter(rows[0].values()), 0) or 0) > 0:
+        return Outcome(plan.result, [], plan.warnings)
+    held = load_gate.held_by(runner)
+    if held is not None:
+        error = UserError(ErrorCode.LOAD_IN_PROGRESS, None, f"a roster load ({held}) is writing to the graph; "
+                                                            "try again when it has finished")
+        audit.write(runner, [audit.step(principal, plan.action, plan.target,
+                                        {**detail, "outcome": "refused", "errors": [{"code": error.code.value}]})])
+        return Outcome(None, [error])
+    try:
+        planner()
+    except Refused as r:
+        return _refused(runner, principal, r, raced=True)
+    error = UserError(ErrorCode.NOT_WRITTEN, None, "nothing was changed as planned (the graph changed under the "
+                                                   "write); read the current state and try again")
+    audit.write(runner, [audit.step(principal, plan.action, plan.target, {**detail, "outcome": "not_written"})])
+    return Outcome(None, [error])
 
 
 def _source(principal: Principal) -> str:
@@ -249,9 +291,11 @@ def plan_start_link(runner: Runner, principal: Principal, role: Role, person_id:
     result = {"role": role, "person_id": person_id, "unit_id": unit_id, "from": start, "to": None}
     # A link ended on the day it began (a same-day end) is reopened: OPEN skips a link with the same start.
     void = any(link["from"] == start and link["to"] == start for link in f.get("links") or [])
-    step = (links.CORRECT_END[spec.rel], {"rows": [row]}) if void else (links.OPEN[spec.rel], {"rows": [row]})
+    stmt = (atomic.REOPEN_LINK if void else atomic.START_LINK)[spec.rel]
+    params = {"src": person_id, "dst": unit_id, "from": start, "source": row["source"]}
     detail = {"from": start.isoformat(), **({"reopened": True} if void else {})}
-    return Plan(action, target, [step], result, detail, _link_warnings(role, person_id, unit_id, start, f), expect=[1])
+    return Plan(action, target, [], result, detail, _link_warnings(role, person_id, unit_id, start, f),
+                atomic=(stmt, load_gate.guard_params() | params))
 
 
 def _link_warnings(role: Role, person_id: str, unit_id: str, start: dt.date, facts: dict) -> list[UserError]:
@@ -286,10 +330,10 @@ def plan_end_link(runner: Runner, principal: Principal, role: Role, person_id: s
                                     f"the {role.value} link started on {start}; it cannot end on {end}"))
     if errors:
         raise Refused(action, target, errors)
-    row = {"src": person_id, "dst": unit_id, "to": end, "source": _source(principal)}
+    params = {"src": person_id, "dst": unit_id, "to": end, "source": _source(principal)}
     result = {"role": role, "person_id": person_id, "unit_id": unit_id, "from": start, "to": end}
-    return Plan(action, target, [(links.END[spec.rel], {"rows": [row]})], result, {"to": end.isoformat()},
-                expect=[len(open_links)])
+    return Plan(action, target, [], result, {"to": end.isoformat()},
+                atomic=(atomic.END_LINK[spec.rel], load_gate.guard_params() | params))
 
 
 # -- appointment records ----------------------------------------------------------------------------
@@ -331,7 +375,7 @@ def plan_record_opinion(runner: Runner, principal: Principal, person_id: str, un
     result = {"id": oid, "person_id": person_id, "unit_id": unit_id, "date": date, "conclusion": conclusion,
               "doc_no": doc_no}
     detail = {"conclusion": conclusion.value, "doc_no": doc_no}
-    return Plan(action, oid, [(records.UPSERT_OPINIONS, {"rows": [row]})], result, detail)
+    return Plan(action, oid, [], result, detail, atomic=(atomic.UPSERT_OPINION, load_gate.guard_params() | {"rows": [row]}))
 
 
 def plan_record_notice(runner: Runner, principal: Principal, person_id: str, unit_id: str, start: dt.date,
@@ -352,7 +396,7 @@ def plan_record_notice(runner: Runner, principal: Principal, person_id: str, uni
         doc_no = doc_no if doc_no is not None else stored.get("doc_no")
     result = {"id": nid, "person_id": person_id, "unit_id": unit_id, "from": start, "to": end, "doc_no": doc_no}
     detail = {"to": end.isoformat() if end else None, "doc_no": doc_no}
-    return Plan(action, nid, [(records.UPSERT_NOTICES, {"rows": [row]})], result, detail)
+    return Plan(action, nid, [], result, detail, atomic=(atomic.UPSERT_NOTICE, load_gate.guard_params() | {"rows": [row]}))
 
 
 # -- weak-organisation cases ------------------------------------------------------------------------
@@ -396,7 +440,9 @@ def plan_open_weak_case(runner: Runner, principal: Principal, unit_id: str, flag
         raise Refused(action, cid, errors)
     row = {"id": cid, "unit_id": unit_id, "flagged_on": flagged_on, "reasons": reasons,
            "status": WeakStatus.RECTIFYING.value, "lifted_on": None, "source": _source(principal)}
-    return Plan(action, cid, [(records.UPSERT_WEAK_CASES, {"rows": [row]})], _case_result(row), {"reasons": reasons})
+    params = {"id": cid, "unit_id": unit_id, "flagged_on": flagged_on, "reasons": reasons, "source": row["source"]}
+    return Plan(action, cid, [], _case_result(row), {"reasons": reasons},
+                atomic=(atomic.OPEN_WEAK_CASE, load_gate.guard_params() | params))
 
 
 def _existing_case(runner: Runner, case_id: str, action: str) -> dict:
@@ -417,7 +463,9 @@ def plan_update_weak_case(runner: Runner, principal: Principal, case_id: str, re
         raise Refused(action, case_id, errors)
     row = _case_row(case, principal) | {"reasons": reasons}
     detail = {"reasons": reasons, "previous_reasons": case["reasons"]}
-    return Plan(action, case_id, [(records.UPSERT_WEAK_CASES, {"rows": [row]})], _case_result(row), detail)
+    params = {"id": case_id, "reasons": reasons, "source": row["source"]}
+    return Plan(action, case_id, [], _case_result(row), detail,
+                atomic=(atomic.UPDATE_WEAK_CASE, load_gate.guard_params() | params))
 
 
 def plan_lift_weak_case(runner: Runner, principal: Principal, case_id: str, lifted_on: dt.date) -> Plan:
@@ -433,5 +481,6 @@ def plan_lift_weak_case(runner: Runner, principal: Principal, case_id: str, lift
     if errors:
         raise Refused(action, case_id, errors)
     row = _case_row(case, principal) | {"status": WeakStatus.LIFTED.value, "lifted_on": lifted_on}
-    return Plan(action, case_id, [(records.UPSERT_WEAK_CASES, {"rows": [row]})], _case_result(row),
-                {"lifted_on": lifted_on.isoformat()})
+    params = {"id": case_id, "lifted_on": lifted_on, "source": row["source"]}
+    return Plan(action, case_id, [], _case_result(row), {"lifted_on": lifted_on.isoformat()},
+                atomic=(atomic.LIFT_WEAK_CASE, load_gate.guard_params() | params))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from redengine.dates import today
 from redengine.errors import ValidationError
-from redengine.loaders import queries, status
+from redengine.loaders import gate, queries, status
 from redengine.loaders.appointment import plan_appointments
 from redengine.loaders.cells import RowCells
 from redengine.loaders.kinds import KINDS, ORDER, detect, is_known_header, map_columns
@@ -228,7 +228,7 @@ def load_tables(runner: Runner, tables: list[Table], *, kind: str | None = None,
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     shared = Shared(runner, day)
     parts, plans, ids, problems = [], [], [], []
-    with meter:
+    with meter, gate.held(runner, who, skip=dry_run):
         for f in files:
             sync_id = f"sync:{f.kind}:{stamp}:{(f.table.sha256 or _sha256(f.table))[:8]}"
             part, plan = _plan_file(runner, f, day, scope, sync_id, shared, meter, allow_mass_end, mass_end_share)
