@@ -9,7 +9,6 @@ from __future__ import annotations
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -17,6 +16,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from redengine.api.engine_errors import MaskErrorsNamingTheEngine
 from redengine.api.inputs import BadInput
 
 MAX_DEPTH = 12      # deep enough for weakOrganisations → strongPeers → liaisonCadres → person; introspection is exempt
@@ -51,5 +51,5 @@ def extensions() -> list:
         lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
         lambda: AddValidationRules(_RULES),
         lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
-        lambda: MaskErrors(should_mask_error=should_mask),
+        lambda: MaskErrorsNamingTheEngine(should_mask_error=should_mask),  # engine trouble: a clear code
     ]

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from redengine.errors import DataDirInUse, EngineError, EngineUnavailable, UniquenessError
+from redengine.errors import DataDirInUse, EngineError, EngineReadOnly, EngineUnavailable, UniquenessError
 from redengine.graph import queries
 from redengine.graph.statements import Statement, schema
 from redengine.graph.values import plain, to_params
@@ -217,6 +217,8 @@ def _tail(path: Path, lines: int = 3) -> str:
     return " | ".join(line.strip() for line in text[-lines:])
 
 
+#: redis refusing writes: a failed save (MISCONF), memory (OOM), a replica (READONLY), a full disk
+_REFUSES_WRITES = re.compile(r"^(MISCONF|OOM|READONLY)\b|No space left on device|maxmemory", re.M)
 _UNIQUE = re.compile(r"unique constraint violation.*?type (\w+)", re.I | re.S)
 
 
@@ -273,6 +275,8 @@ class FalkorRunner:
         msg = str(e)
         if isinstance(e, (redis.ConnectionError, redis.TimeoutError, ConnectionError, OSError)):
             return EngineUnavailable(f"the embedded FalkorDB server is unreachable: {msg}")
+        if isinstance(e, (redis.exceptions.ReadOnlyError, redis.exceptions.OutOfMemoryError)) or _REFUSES_WRITES.search(msg):
+            return EngineReadOnly(f"the FalkorDB server refuses writes ({statement.name}): {msg}", statement.name)
         m = _UNIQUE.search(msg)
         if m:
             return UniquenessError(m.group(1), self._duplicate_ids(m.group(1), params), statement.name)
