@@ -18,6 +18,7 @@ from strawberry.asgi import GraphQL
 from redengine.api import ide, redact
 from redengine.api.auth import PRINCIPAL_KEY, BearerAuth
 from redengine.api.headers import SecurityHeaders
+from redengine.api.ratelimit import SensitiveReadLimit
 from redengine.api.context import Context
 from redengine.api.health import healthz, readyz
 from redengine.config import Settings
@@ -34,7 +35,8 @@ class RedEngineGraphQL(GraphQL):
 
     async def get_context(self, request: Request, response: Response) -> Context:
         principal = getattr(request.state, PRINCIPAL_KEY, None)
-        return Context(runner=request.app.state.runner, principal=principal, request=request)  # type: ignore[arg-type]
+        return Context(runner=request.app.state.runner, principal=principal, request=request,  # type: ignore[arg-type]
+                       sensitive_reads=request.app.state.sensitive_reads)
 
     @property
     def graphql_ide_html(self) -> str:
@@ -86,4 +88,6 @@ def create_app(settings: Settings | None = None, *, runner: Runner | None = None
         Route("/readyz", readyz, methods=["GET"]),
     ]
     redact.install()  # no token in any log line of this process, whichever server runs the app
-    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])
+    app.state.sensitive_reads = SensitiveReadLimit((settings or Settings.from_env()).sensitive_reads_per_minute)
+    return app

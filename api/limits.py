@@ -18,13 +18,14 @@ from strawberry.extensions import (
 
 from redengine.api.engine_errors import MaskErrorsNamingTheEngine
 from redengine.api.inputs import BadInput
+from redengine.api.ratelimit import RateLimited
 
 MAX_DEPTH = 12      # deep enough for weakOrganisations → strongPeers → liaisonCadres → person; introspection is exempt
 MAX_ALIASES = 30
 MAX_TOKENS = 5000   # GraphiQL's introspection query is about 300 tokens
 
 #: errors whose message is meant for the client
-USER_ERRORS: tuple[type[Exception], ...] = (BadInput,)
+USER_ERRORS: tuple[type[Exception], ...] = (BadInput, RateLimited)
 
 
 def should_mask(error: GraphQLError) -> bool:

@@ -22,6 +22,8 @@ class Settings:
     neo4j: Neo4jSettings | None = None
     data_dir: Path = field(default_factory=lambda: Path.cwd() / ".redengine-data")
     graph_name: str = "redengine"
+    #: sensitive values (ID numbers, phones) one API token may read a minute (REDENGINE_SENSITIVE_READS_PER_MINUTE)
+    sensitive_reads_per_minute: int = 6000
 
     @property
     def engine(self) -> str:
@@ -39,4 +41,20 @@ class Settings:
                 database=env.get("NEO4J_DATABASE", "neo4j"),
             )
         data_dir = Path(env.get("REDENGINE_DATA_DIR") or Path.cwd() / ".redengine-data")
-        return cls(neo4j=neo, data_dir=data_dir, graph_name=env.get("REDENGINE_GRAPH", "redengine"))
+        return cls(neo4j=neo, data_dir=data_dir, graph_name=env.get("REDENGINE_GRAPH", "redengine"),
+                   sensitive_reads_per_minute=_positive_int(env, "REDENGINE_SENSITIVE_READS_PER_MINUTE", 6000))
+
+
+def _positive_int(env: dict[str, str], name: str, default: int) -> int:
+    from redengine.errors import ConfigError
+
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ConfigError(f"{name}={raw!r} must be a whole number above 0")
+    return value
