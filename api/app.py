@@ -10,7 +10,6 @@ import strawberry
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.middleware import Middleware
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
@@ -44,6 +43,14 @@ class RedEngineGraphQL(GraphQL):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self.graphql_ide_html, headers={"Content-Security-Policy": ide.graphiql_csp()})
+
+
+class App(Starlette):
+    """Starlette with the security headers outermost: on its own 500 page too (which starlette's
+    ServerErrorMiddleware sends from outside any `middleware=` entry)."""
+
+    def build_middleware_stack(self):
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 def _prepare(runner: Runner, demo: bool) -> None:
@@ -88,6 +95,6 @@ def create_app(settings: Settings | None = None, *, runner: Runner | None = None
         Route("/readyz", readyz, methods=["GET"]),
     ]
     redact.install()  # no token in any log line of this process, whichever server runs the app
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])
+    app = App(routes=routes, lifespan=lifespan)
     app.state.sensitive_reads = SensitiveReadLimit((settings or Settings.from_env()).sensitive_reads_per_minute)
     return app

@@ -184,6 +184,22 @@ def test_security_headers_on_every_response(runner):
     assert "'unsafe-inline'" not in directives["script-src"] and "'unsafe-eval'" not in directives["script-src"]
 
 
+def test_security_headers_on_the_servers_own_error_page(runner):
+    from starlette.testclient import TestClient
+
+    from redengine.api.app import create_app
+
+    def boom(request):
+        raise RuntimeError("a bug")
+
+    app = create_app(runner=runner)
+    app.add_route("/boom", boom)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        resp = client.get("/boom")
+    assert resp.status_code == 500
+    assert "default-src 'none'" in _has_security_headers(resp)
+
+
 def test_graphiql_does_not_persist_headers(runner):
     with open_api(runner) as api:
         page = api.client.get("/graphql", headers={"Accept": "text/html"}).text
