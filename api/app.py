@@ -10,11 +10,14 @@ import strawberry
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
+from redengine.api import ide, redact
 from redengine.api.auth import PRINCIPAL_KEY, BearerAuth
+from redengine.api.headers import SecurityHeaders
+from redengine.api.ratelimit import SensitiveReadLimit
 from redengine.api.context import Context
 from redengine.api.health import healthz, readyz
 from redengine.config import Settings
@@ -31,7 +34,23 @@ class RedEngineGraphQL(GraphQL):
 
     async def get_context(self, request: Request, response: Response) -> Context:
         principal = getattr(request.state, PRINCIPAL_KEY, None)
-        return Context(runner=request.app.state.runner, principal=principal, request=request)  # type: ignore[arg-type]
+        return Context(runner=request.app.state.runner, principal=principal, request=request,  # type: ignore[arg-type]
+                       sensitive_reads=request.app.state.sensitive_reads)
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return ide.graphiql_html()
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self.graphql_ide_html, headers={"Content-Security-Policy": ide.graphiql_csp()})
+
+
+class App(Starlette):
+    """Starlette with the security headers outermost: on its own 500 page too (which starlette's
+    ServerErrorMiddleware sends from outside any `middleware=` entry)."""
+
+    def build_middleware_stack(self):
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 def _prepare(runner: Runner, demo: bool) -> None:
@@ -75,4 +94,7 @@ def create_app(settings: Settings | None = None, *, runner: Runner | None = None
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    redact.install()  # no token in any log line of this process, whichever server runs the app
+    app = App(routes=routes, lifespan=lifespan)
+    app.state.sensitive_reads = SensitiveReadLimit((settings or Settings.from_env()).sensitive_reads_per_minute)
+    return app

@@ -98,3 +98,20 @@ def record(ctx: "Context", action: str, target: str | None, detail: Any = None) 
 
 def recent(runner, limit: int = 100) -> list[dict]:
     return runner.read(RECENT, {"limit": limit})
+
+
+#: up to this many people in one batch of sensitive reads, one entry per person and field; above it,
+#: one entry for the batch (one analyst request once wrote 1,425 entries in a second)
+EACH_UP_TO = 10
+
+
+def sensitive_read_steps(principal: "Principal", keys: list[tuple[str, str]],
+                         query: dict[str, Any]) -> list[tuple[Statement, dict]]:
+    """Audit steps for one batch of sensitive reads, `keys` (person id, field detail): per person for a
+    few people; else one `read_sensitive.bulk` entry naming the count, the fields and the query
+    (operation name and sha256 of its text, in `query`)."""
+    people = sorted({pid for pid, _ in keys})
+    if len(people) <= EACH_UP_TO:
+        return [step(principal, "read_sensitive", pid, detail) for pid, detail in keys]
+    detail = {"count": len(people), "values": len(keys), "fields": sorted({d for _, d in keys}), **query}
+    return [step(principal, "read_sensitive.bulk", f"{len(people)} people", detail)]

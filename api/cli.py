@@ -90,11 +90,7 @@ def serve(host: str, port: int, demo: bool) -> None:
 
             loaded = load_demo_if_empty(runner)
             click.echo("demo district loaded" if loaded else "the graph already holds units: demo not loaded")
-            new = tokens.create(runner, RoleName.ADMIN, name="demo-admin")
-            audit.write(runner, [audit.step(_operator(), "token.create", new.id, {"role": "admin", "name": "demo-admin"})])
-            # The token goes in a header only: never in a URL (access logs and browser history keep those).
-            lines = [f"admin token {new.id} (shown once): in GraphiQL's Headers pane, or any client, send",
-                     f"Authorization: Bearer {new.token}"]
+            lines = _demo_token_lines(runner, click.get_text_stream("stdout").isatty())
         else:
             lines = ["a token comes from: redengine token create --role admin"]
         click.echo(f"Red Engine Graph API on {settings.engine}: {_url(host, sock)}  (GraphiQL in a browser)")
@@ -107,6 +103,19 @@ def serve(host: str, port: int, demo: bool) -> None:
             server.run(sockets=[sock])
         if not server.started:
             raise RedEngineError("the API server did not start; see the log lines above")
+
+
+def _demo_token_lines(runner, tty: bool) -> list[str]:
+    """A fresh admin token, printed once, only to a terminal; elsewhere (a container's log, a file)
+    only how to make one: whatever reads that output later would hold the district's admin key."""
+    if not tty:
+        return ["no token is printed when output is not a terminal; create one with:",
+                "redengine token create --role admin   (in a container: docker compose exec api redengine token create --role admin)"]
+    new = tokens.create(runner, RoleName.ADMIN, name="demo-admin")
+    audit.write(runner, [audit.step(_operator(), "token.create", new.id, {"role": "admin", "name": "demo-admin"})])
+    # The token goes in a header only: never in a URL (access logs and browser history keep those).
+    return [f"admin token {new.id} (shown once): in GraphiQL's Headers pane, or any client, send",
+            f"Authorization: Bearer {new.token}"]
 
 
 def _operator() -> Principal:

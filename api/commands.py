@@ -338,11 +338,43 @@ def plan_end_link(runner: Runner, principal: Principal, role: Role, person_id: s
 
 # -- appointment records ----------------------------------------------------------------------------
 
+def _township_scope_errors(runner: Runner, principal: Principal, person_id: str, unit_id: str,
+                           on: dt.date) -> list[UserError]:
+    """A township token's targets must lie in its scope, checked before anything about them is read.
+
+    Only the township's own subtree and the links into it are read, so an id outside the scope gets
+    the same answer whether it exists or not (no "no person with id …", no "D01 is district").
+    A unit is in scope if it is in the subtree today; a person if linked into the subtree today or
+    on the record's date (the people the township can read).
+    """
+    from redengine.api import read as reads
+    from redengine.api.queries import ALL_PERSON_RELS, PERSON_LINKS_OF
+
+    township, today = principal.township_id or reads.NOTHING, dates.today()
+    subtrees = {day: reads.subtree(runner, township, day) for day in (today, on)}
+    errors: list[UserError] = []
+    if unit_id not in subtrees[today]:
+        errors.append(UserError(ErrorCode.FORBIDDEN, "unitId", f"unitId: not a unit of township {township}"))
+    person_in = False
+    for day, seen in subtrees.items():
+        [rows] = reads.grouped(runner, PERSON_LINKS_OF, [person_id], day, rels=ALL_PERSON_RELS)
+        person_in = person_in or any(r["unit"] is not None and r["unit"]["id"] in seen for r in rows)
+    if not person_in:
+        errors.append(UserError(ErrorCode.FORBIDDEN, "personId",
+                                f"personId: not a person linked to township {township}"))
+    return errors
+
+
 def _check_record_target(runner: Runner, principal: Principal, person_id: str, unit_id: str, on: dt.date,
                          errors: list[UserError]) -> None:
     if principal.role is RoleName.ANALYST:
         errors.append(UserError(ErrorCode.FORBIDDEN, None, "an analyst token is read-only"))
         return
+    if principal.role is RoleName.TOWNSHIP:
+        outside = _township_scope_errors(runner, principal, person_id, unit_id, on)
+        if outside:
+            errors.extend(outside)
+            return
     f = _one(runner, RECORD_FACTS, {"person_id": person_id, "unit_id": unit_id, "on": on, "today": dates.today()})
     if f.get("person") is None:
         errors.append(UserError(ErrorCode.NOT_FOUND, "personId", f"no person with id {person_id!r}"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -18,14 +17,16 @@ from strawberry.extensions import (
 )
 
 from redengine.api.characters import RefuseUnstorableText
+from redengine.api.engine_errors import MaskErrorsNamingTheEngine
 from redengine.api.inputs import BadInput
+from redengine.api.ratelimit import RateLimited
 
 MAX_DEPTH = 12      # deep enough for weakOrganisations → strongPeers → liaisonCadres → person; introspection is exempt
 MAX_ALIASES = 30
 MAX_TOKENS = 5000   # GraphiQL's introspection query is about 300 tokens
 
 #: errors whose message is meant for the client
-USER_ERRORS: tuple[type[Exception], ...] = (BadInput,)
+USER_ERRORS: tuple[type[Exception], ...] = (BadInput, RateLimited)
 
 
 def should_mask(error: GraphQLError) -> bool:
@@ -53,5 +54,5 @@ def extensions() -> list:
         lambda: AddValidationRules(_RULES),
         lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
         RefuseUnstorableText,
-        lambda: MaskErrors(should_mask_error=should_mask),
+        lambda: MaskErrorsNamingTheEngine(should_mask_error=should_mask),  # engine trouble: a clear code
     ]

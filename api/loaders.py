@@ -123,13 +123,31 @@ def keep_visible(ctx: Context, rows: list[dict], as_of: dt.date, key: str = "uni
     return rows if seen is None else [r for r in rows if r[key]["id"] in seen]
 
 
-def audit_loader(ctx: Context) -> DataLoader:
-    """Sensitive reads of one request, written to the audit log together: key (person_id, detail)."""
+def _query(info: Any) -> dict[str, Any]:
+    """The operation a request runs, for an audit entry: its name and the sha256 of the query text."""
+    import hashlib
+
+    op = getattr(info, "operation", None)
+    loc = getattr(op, "loc", None)
+    text = loc.source.body if loc is not None else ""
+    return {"operation": op.name.value if op is not None and op.name else None,
+            "query_sha256": hashlib.sha256(text.encode()).hexdigest()}
+
+
+def audit_loader(ctx: Context, info: Any = None) -> DataLoader:
+    """Sensitive reads of one request, written to the audit log together: key (person_id, detail).
+
+    Each batch is first counted against the token's rate limit (ctx.sensitive_reads, when the app set
+    one; refused whole with RATE_LIMITED), then audited: per person for a few, one entry for many."""
     found = ctx.loaders.get("audit")
     if found is None:
+        query = _query(info)
+
         async def write(keys: list[tuple[str, str]]) -> list[bool]:
-            # One entry per person and field, written as one batch (logged at ERROR if it fails).
-            audit.write(ctx.runner, [audit.step(ctx.principal, "read_sensitive", pid, detail) for pid, detail in keys])
+            limit = ctx.sensitive_reads
+            if limit is not None:
+                limit.take(ctx.principal.token_id, len(keys))
+            audit.write(ctx.runner, audit.sensitive_read_steps(ctx.principal, list(keys), query))
             return [True] * len(keys)
 
         found = ctx.loaders["audit"] = DataLoader(load_fn=write)

@@ -50,8 +50,10 @@ class Query:
     async def organisation(self, info: Info[Context, None], id: strawberry.ID,
                            as_of: AsOf = None) -> Organisation | None:
         d = inputs.as_of(as_of)
+        if not may_see(info.context, str(id), d):  # scope first: nothing is read about a unit outside it
+            return None
         row = await loader(info.context, "unit", d).load(str(id))
-        if row is None or not may_see(info.context, row["id"], d):
+        if row is None:
             return None
         return Organisation.from_row(row, d)
 
@@ -74,8 +76,10 @@ class Query:
     async def person(self, info: Info[Context, None], id: strawberry.ID,
                      as_of: AsOf = None) -> Person | None:
         d = inputs.as_of(as_of)
+        if not await person_visible(info.context, str(id), d):  # scope first, as for organisation
+            return None
         row = await loader(info.context, "person", d).load(str(id))
-        if row is None or not await person_visible(info.context, row["id"], d):
+        if row is None:
             return None
         return Person.from_row(row, d)
 

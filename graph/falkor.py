@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from redengine.errors import EngineError, EngineUnavailable, UniquenessError
+from redengine.errors import EngineError, EngineReadOnly, EngineUnavailable, UniquenessError
 from redengine.graph import datadir, queries
 from redengine.graph.embedded import LOCK_FILE, LOG_FILE, STATE_FILE, EmbeddedServer  # noqa: F401  (re-exported)
 from redengine.graph.statements import Statement, schema
@@ -45,6 +45,8 @@ def _gone_errors() -> tuple[type[BaseException], ...]:
 
 
 _GONE = _gone_errors()
+#: redis refusing writes: a failed save (MISCONF), memory (OOM), a replica (READONLY), a full disk
+_REFUSES_WRITES = re.compile(r"^(MISCONF|OOM|READONLY)\b|No space left on device|maxmemory", re.M)
 _UNIQUE = re.compile(r"unique constraint violation.*?type (\w+)", re.I | re.S)
 
 
@@ -135,6 +137,8 @@ class FalkorRunner:
         msg = str(e)
         if isinstance(e, (redis.ConnectionError, redis.TimeoutError, ConnectionError, OSError)):
             return EngineUnavailable(f"the embedded FalkorDB server is unreachable: {msg}")
+        if isinstance(e, (redis.exceptions.ReadOnlyError, redis.exceptions.OutOfMemoryError)) or _REFUSES_WRITES.search(msg):
+            return EngineReadOnly(f"the FalkorDB server refuses writes ({statement.name}): {msg}", statement.name)
         m = _UNIQUE.search(msg)
         if m:
             return UniquenessError(m.group(1), self._duplicate_ids(m.group(1), params), statement.name)

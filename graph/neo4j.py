@@ -11,12 +11,17 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from redengine.config import Neo4jSettings
-from redengine.errors import ConfigError, EngineError, EngineUnavailable, UniquenessError
+from redengine.errors import ConfigError, EngineError, EngineReadOnly, EngineUnavailable, UniquenessError
 from redengine.graph import queries
 from redengine.graph.statements import Statement, schema
 from redengine.graph.values import plain, to_params
 
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+#: Neo4j refusing writes: a read-only database or follower, memory exhausted
+_READ_ONLY_CODES = frozenset({
+    "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase", "Neo.ClientError.Cluster.NotALeader",
+    "Neo.TransientError.General.OutOfMemoryError", "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+})
 _ALREADY = re.compile(r"already exists with label `(\w+)` and property `\w+` = '([^']*)'")
 
 
@@ -107,6 +112,8 @@ class Neo4jRunner:
         except (nx.ServiceUnavailable, nx.SessionExpired) as e:
             raise EngineUnavailable(f"Neo4j at {self.settings.uri} is unreachable: {_first_line(e)}") from e
         except nx.Neo4jError as e:
+            if e.code in _READ_ONLY_CODES or "No space left on device" in str(e):
+                raise EngineReadOnly(f"Neo4j refuses writes ({name}): {_first_line(e)}", name) from e
             raise EngineError(f"Neo4j rejected {name}: {_first_line(e)}", name) from e
 
     def apply_schema(self, constraints: Iterable[tuple[str, str]], indexes: Iterable[tuple[str, str]],

@@ -26,6 +26,8 @@ class Settings:
     graph_name: str = "redengine"
     #: seconds the embedded engine may go without answering *and* without working before it counts as dead
     start_timeout: float = 60.0
+    #: sensitive values (ID numbers, phones) one API token may read a minute (REDENGINE_SENSITIVE_READS_PER_MINUTE)
+    sensitive_reads_per_minute: int = 6000
 
     @property
     def engine(self) -> str:
@@ -51,4 +53,20 @@ class Settings:
         if not start_timeout > 0:
             raise ConfigError(f"REDENGINE_START_TIMEOUT must be a number of seconds above 0, not {raw!r}")
         return cls(neo4j=neo, data_dir=data_dir, graph_name=env.get("REDENGINE_GRAPH", "redengine"),
-                   start_timeout=start_timeout)
+                   start_timeout=start_timeout,
+                   sensitive_reads_per_minute=_positive_int(env, "REDENGINE_SENSITIVE_READS_PER_MINUTE", 6000))
+
+
+def _positive_int(env: dict[str, str], name: str, default: int) -> int:
+    from redengine.errors import ConfigError
+
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise ConfigError(f"{name}={raw!r} must be a whole number above 0")
+    return value

@@ -14,6 +14,8 @@ class ConfigError(RedEngineError):
 class EngineUnavailable(RedEngineError):
     """The graph engine cannot be reached or cannot be started."""
 
+    code = "ENGINE_UNAVAILABLE"  # what API clients are told (extensions.code, /readyz)
+
 
 class EngineError(RedEngineError):
     """The engine rejected or failed a statement."""
@@ -21,6 +23,13 @@ class EngineError(RedEngineError):
     def __init__(self, message: str, statement: str | None = None):
         super().__init__(message)
         self.statement = statement
+
+
+class EngineReadOnly(EngineError):
+    """The engine answers but refuses writes: disk full, a failed save (redis MISCONF), out of memory,
+    a read-only replica. Reads still work; only an operator can clear it."""
+
+    code = "ENGINE_READ_ONLY"
 
 
 class DataDirInUse(EngineUnavailable):

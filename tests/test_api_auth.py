@@ -135,7 +135,7 @@ def test_township_token_of_t2_cannot_write_for_t1(api, runner):
     t2 = api.mint("township", "T2")
     before = snapshot(runner)
     out = api.gql(RECORD_NOTICE, {"in": {"personId": "P1", "unitId": "V1", "from": "2018-01-06"}}, token=t2)
-    assert codes(out["data"]["recordNotice"]) == ["FORBIDDEN"]
+    assert codes(out["data"]["recordNotice"]) == ["FORBIDDEN", "FORBIDDEN"]  # V1 and P1 (linked to T1 only)
     assert snapshot(runner) == before
 
 
@@ -146,6 +146,8 @@ def test_township_cannot_backdate_a_record_into_a_village_it_no_longer_governs(a
 
     runner.write(links.END["PART_OF"], {"rows": [{"src": "V2", "dst": "T1", "to": "2019-01-01", "source": "t"}]})
     runner.write(links.OPEN["PART_OF"], {"rows": [{"src": "V2", "dst": "T2", "from": "2019-01-01", "to": None, "source": "t"}]})
+    # P1 liaises with V2 from then on, so P1 is a person T2 may record about (one linked into its scope)
+    runner.write(links.OPEN["LIAISES_WITH"], {"rows": [{"src": "P1", "dst": "V2", "from": "2019-01-01", "to": None, "source": "t"}]})
     t1, t2 = api.mint("township", "T1"), api.mint("township", "T2")
     before = snapshot(runner)
     old = {"personId": "P1", "unitId": "V2", "date": "2018-06-01", "conclusion": "FOR"}

@@ -111,7 +111,7 @@ class Person:
         if value is None:
             return None
         full = info.context.principal.sees_sensitive
-        await audit_loader(info.context).load((str(self.id), field if full else f"{field} (masked)"))
+        await audit_loader(info.context, info).load((str(self.id), field if full else f"{field} (masked)"))
         return value if full else mask(value, *keep)
 
     @strawberry.field(description="ID-card number (身份证号). Sensitive: masked unless you are an admin; every read is audited.")
