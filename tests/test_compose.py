@@ -42,20 +42,32 @@ def compose(tmp_path):
     env = _docker_env(tmp_path)
 
     def config(**overrides: str) -> dict:
-        out = subprocess.run(["docker", "compose", "-f", str(ROOT / "docker-compose.yml"), "config", "--format", "json"],
-                             capture_output=True, text=True, cwd=ROOT, env={**env, **overrides})
+        out = _run_config(env, {"NEO4J_PASSWORD": PASSWORD, **overrides})
         assert out.returncode == 0, out.stderr
         return json.loads(out.stdout)
 
+    config.env = env  # type: ignore[attr-defined]
     return config
+
+
+PASSWORD = "test-secret-1"
+
+
+def _run_config(env: dict[str, str], overrides: dict[str, str]) -> subprocess.CompletedProcess:
+    # --project-directory a folder without .env: a developer's own .env must not decide the test
+    return subprocess.run(["docker", "compose", "-f", str(ROOT / "docker-compose.yml"), "--env-file", os.devnull,
+                           "config", "--format", "json"],
+                          capture_output=True, text=True, cwd=ROOT, env={**env, **overrides})
 
 
 def test_neo4j_service(compose):
     neo = compose()["services"]["neo4j"]
     assert neo["image"] == "neo4j:5-community"
-    assert neo["environment"]["NEO4J_AUTH"] == "neo4j/redengine-dev"
+    assert neo["environment"]["NEO4J_AUTH"] == f"neo4j/{PASSWORD}"
     health = " ".join(neo["healthcheck"]["test"])
-    assert "cypher-shell" in health or "7474" in health
+    assert "7687" in health
+    # NEO4J_AUTH sets only the initial password: a probe logging in with today's .env would fail for ever
+    assert PASSWORD not in health and "NEO4J_AUTH" not in health
     assert neo["healthcheck"]["retries"] >= 3
     data = [v for v in neo["volumes"] if v["target"] == "/data"]
     assert len(data) == 1 and data[0]["type"] == "volume"
@@ -98,3 +110,18 @@ def test_build_context_keeps_every_package():
     tool = tomllib.loads((ROOT / "pyproject.toml").read_text())
     needed = set(tool["tool"]["setuptools"]["package-dir"].values()) | {"pyproject.toml", "README.md"}
     assert not needed & ignored
+
+
+def test_password_is_required(compose):
+    out = _run_config(compose.env, {})
+    assert out.returncode != 0
+    assert "NEO4J_PASSWORD" in out.stderr and ".env.example" in out.stderr
+    assert (ROOT / ".env.example").is_file() and "NEO4J_PASSWORD=" in (ROOT / ".env.example").read_text()
+
+
+def test_api_listens_on_this_host_only_and_probes_readiness(compose):
+    api = compose()["services"]["api"]
+    assert [p["host_ip"] for p in api["ports"]] == ["127.0.0.1"]
+    assert "/readyz" in " ".join(api["healthcheck"]["test"])  # a dead engine must not look healthy
+    exposed = compose(API_BIND="0.0.0.0")["services"]["api"]
+    assert exposed["ports"][0]["host_ip"] == "0.0.0.0"  # an explicit choice (behind a TLS proxy)
