@@ -114,15 +114,6 @@ FINISH_SYNC = write(
 
 #: an earlier load of the same file (kind, SHA-256, as-of date, scope) that never finished (its process
 #: died): marked interrupted and pointed at the load that finished its job
-RUNNING_SYNCS = read(
-    "loaders.running_syncs",
-    """
-    MATCH (s:Sync)
-    WHERE s.status = 'running'
-    RETURN s.id AS id, s.kind AS kind, s.sha256 AS sha256, s.as_of AS as_of, s.scope AS scope
-    """,
-)
-
 MARK_INTERRUPTED = write(
     "loaders.mark_interrupted",
     """
