@@ -8,7 +8,7 @@ condition again, and only if it still holds writes the change and its `:AuditEnt
 lock write leaves no property behind; `REMOVE` after a MERGE did on FalkorDB 4.16, measured). A
 statement whose condition failed returns no row (or 0) and has changed nothing.
 
-Every statement starts with the load gate's GUARD (loaders/gate.py): it refuses while a load runs.
+Every statement starts with the load gate's GUARD (graph/gate.py): it refuses while a load runs.
 Single-row parameters: `$gate_now`, `$src`/`$dst`/dates/`$source`, plus the `audit_*` fields (audit.fields()).
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from redengine.api.audit import CREATE_CLAUSE as AUDIT
-from redengine.loaders.gate import GUARD
+from redengine.graph.gate import GUARD
 from redengine.graph import records
 from redengine.graph.statements import Statement, write
 from redengine.schema.model import ROLES, WeakStatus
@@ -25,19 +25,31 @@ from redengine.schema.model import ROLES, WeakStatus
 _LOCK = "SET {v}._lock = true SET {v}._lock = null"
 
 
-def _start(rel: str) -> Statement:
-    # A clash: an open link, one ending after $from, or one with the same start (OPEN's own guard).
-    return write(
-        f"atomic.start_link.{rel}",
-        f"""
+def _unclashed(rel: str, clash: str) -> str:
+    """The head of a link statement: the gate, the person locked, and a row only while no link of `rel`
+    from $src to $dst matches `clash` (the caller may add `AND …` to the closing WHERE)."""
+    return f"""
         {GUARD}
         MATCH (a:Person {{id: $src}})
         MATCH (b:Unit {{id: $dst}})
         {_LOCK.format(v='a')}
         WITH a, b
-        OPTIONAL MATCH (a)-[x:{rel}]->(b) WHERE x.to IS NULL OR x.to > date($from) OR x.from = date($from)
+        OPTIONAL MATCH (a)-[x:{rel}]->(b) WHERE {clash}
         WITH a, b, count(x) AS clash
-        WHERE clash = 0 AND (b.to IS NULL OR date($from) < b.to)
+        WHERE clash = 0"""
+
+
+def _audit_if_written(var: str, name: str) -> str:
+    """The tail of a statement that wrote `var` rows: its audit entry, only when it wrote any."""
+    return f"WITH count({var}) AS {name}\nWHERE {name} > 0\n{AUDIT}\nRETURN {name}"
+
+
+def _start(rel: str) -> Statement:
+    # A clash: an open link, one ending after $from, or one with the same start (OPEN's own guard).
+    return write(
+        f"atomic.start_link.{rel}",
+        f"""{_unclashed(rel, "x.to IS NULL OR x.to > date($from) OR x.from = date($from)")}
+        AND (b.to IS NULL OR date($from) < b.to)
         CREATE (a)-[l:{rel} {{from: date($from), source: $source, recorded_at: localdatetime()}}]->(b)
         {AUDIT}
         RETURN count(l) AS opened
@@ -49,22 +61,11 @@ def _reopen(rel: str) -> Statement:
     # A link ended on the day it began is reopened (its end kept in previous_to), if nothing clashes.
     return write(
         f"atomic.reopen_link.{rel}",
-        f"""
-        {GUARD}
-        MATCH (a:Person {{id: $src}})
-        MATCH (b:Unit {{id: $dst}})
-        {_LOCK.format(v='a')}
-        WITH a, b
-        OPTIONAL MATCH (a)-[x:{rel}]->(b) WHERE x.to IS NULL OR x.to > date($from)
-        WITH a, b, count(x) AS clash
-        WHERE clash = 0
+        f"""{_unclashed(rel, "x.to IS NULL OR x.to > date($from)")}
         MATCH (a)-[l:{rel}]->(b)
         WHERE l.from = date($from) AND l.to = date($from)
         SET l.previous_to = l.to, l.to = null, l.corrected_by = $source, l.corrected_at = localdatetime()
-        WITH count(l) AS reopened
-        WHERE reopened > 0
-        {AUDIT}
-        RETURN reopened
+        {_audit_if_written("l", "reopened")}
         """,
     )
 
@@ -80,10 +81,7 @@ def _end(rel: str) -> Statement:
         MATCH (a)-[l:{rel}]->(b:Unit {{id: $dst}})
         WHERE l.to IS NULL AND l.from <= date($to)
         SET l.to = date($to), l.ended_by = $source, l.ended_at = localdatetime()
-        WITH count(l) AS ended
-        WHERE ended > 0
-        {AUDIT}
-        RETURN ended
+        {_audit_if_written("l", "ended")}
         """,
     )
 
@@ -154,7 +152,7 @@ def _audited(stmt: Statement) -> Statement:
         raise ValueError(f"{stmt.name} does not end in RETURN count(x) AS n")
     var, name = m.groups()
     body = stmt.cypher[: m.start()]
-    return write(f"atomic.{stmt.name}", f"{GUARD}\n{body}WITH count({var}) AS {name}\nWHERE {name} > 0\n{AUDIT}\nRETURN {name}")
+    return write(f"atomic.{stmt.name}", f"{GUARD}\n{body}{_audit_if_written(var, name)}")
 
 
 UPSERT_OPINION = _audited(records.UPSERT_OPINIONS)

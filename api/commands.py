@@ -19,7 +19,7 @@ from redengine.api.context import Principal, RoleName
 from redengine.graph import records
 from redengine.graph.links import holds
 from redengine.graph.statements import Statement, read
-from redengine.loaders import gate as load_gate
+from redengine.graph import gate as load_gate
 from redengine.schema.model import LEADER_MAX_TOWNSHIPS, ROLES, VILLAGE_KINDS, Conclusion, Role, UnitKind, WeakStatus
 from redengine.types import Runner
 
@@ -39,7 +39,7 @@ class ErrorCode(str, Enum):
     OVERLAPPING_CASE = "OVERLAPPING_CASE"
     ALREADY_LIFTED = "ALREADY_LIFTED"
     NOT_WRITTEN = "NOT_WRITTEN"  # the write changed nothing it was planned to (the graph moved under it)
-    LOAD_IN_PROGRESS = "LOAD_IN_PROGRESS"  # a roster load holds the graph's write gate (loaders/gate.py)
+    LOAD_IN_PROGRESS = "LOAD_IN_PROGRESS"  # a roster load holds the graph's write gate (graph/gate.py)
 
 
 @dataclass(frozen=True)

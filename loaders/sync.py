@@ -22,7 +22,8 @@ from pathlib import Path
 
 from redengine.dates import today
 from redengine.errors import ValidationError
-from redengine.loaders import gate, queries, status
+from redengine.graph import gate
+from redengine.loaders import queries, status
 from redengine.loaders.appointment import plan_appointments
 from redengine.loaders.cells import RowCells
 from redengine.loaders.kinds import KINDS, ORDER, detect, is_known_header, map_columns

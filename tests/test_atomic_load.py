@@ -19,7 +19,8 @@ import pytest
 from atomic_world import OPINION, START, attached, burst, check_invariants, ok_entries, prepare
 from redengine.api import commands as cmd
 from redengine.api.context import Principal, RoleName
-from redengine.loaders import gate, history
+from redengine.graph import gate
+from redengine.loaders import history
 from redengine.schema.model import Role
 from rosters import first_call, second_call
 from test_api_app import serving
