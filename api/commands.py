@@ -17,10 +17,12 @@ from redengine import dates
 from redengine.api import atomic, audit
 from redengine.api.context import Principal, RoleName
 from redengine.graph import records
-from redengine.graph.links import holds
 from redengine.graph.statements import Statement, read
 from redengine.graph import gate as load_gate
-from redengine.schema.model import LEADER_MAX_TOWNSHIPS, ROLES, VILLAGE_KINDS, Conclusion, Role, UnitKind, WeakStatus
+from redengine.domain import conventions
+from redengine.domain.cases import case_end, never_lifted
+from redengine.domain.dated import holds
+from redengine.schema.model import LEADER_MAX_TOWNSHIPS, ROLES, Conclusion, Role, UnitKind, WeakStatus
 from redengine.types import Runner
 
 
@@ -170,7 +172,7 @@ def _admin_only(principal: Principal, action: str, target: str, what: str) -> No
 
 # -- facts ------------------------------------------------------------------------------------------
 
-def _link_facts(rel: str) -> Statement:
+def _link_facts_statement(rel: str) -> Statement:
     # Each comprehension has its own variable names (a FalkorDB 4.16 quirk, docs/DEVELOPING.md).
     return read(
         f"commands.link_facts.{rel}",
@@ -185,7 +187,7 @@ def _link_facts(rel: str) -> Statement:
     )
 
 
-LINK_FACTS: dict[str, Statement] = {spec.rel: _link_facts(spec.rel) for spec in ROLES.values()}
+LINK_FACTS: dict[str, Statement] = {spec.rel: _link_facts_statement(spec.rel) for spec in ROLES.values()}
 
 #: Person and village facts for an appointment record: the village's township(s) on the record date
 #: (or still open), and separately on the server's $today (each comprehension its own names).
@@ -302,12 +304,12 @@ def _link_warnings(role: Role, person_id: str, unit_id: str, start: dt.date, fac
     """Conventions the loaders warn about too: they do not block the write."""
     warnings = []
     townships = sorted(set(facts.get("person_units") or []) | {unit_id})
-    if role is Role.LEADER and len(townships) > LEADER_MAX_TOWNSHIPS:
+    if role is Role.LEADER and not conventions.leader_townships_ok(len(townships)):
         warnings.append(UserError(ErrorCode.LEADER_TOWNSHIP_COUNT, "unitId",
                                   f"{person_id} now contacts {len(townships)} townships on {start} "
                                   f"({', '.join(townships)}); a leader contacts 1 to {LEADER_MAX_TOWNSHIPS}"))
     holders = sorted(set(facts.get("unit_holders") or []))
-    if role in (Role.SECRETARY, Role.COMMISSIONER) and holders:
+    if holders and conventions.too_many_holders(role, len(holders) + 1):
         warnings.append(UserError(ErrorCode.ROLE_ALREADY_HELD, "unitId",
                                   f"{unit_id} already has a {role.value} on {start}: {', '.join(holders)}; "
                                   "end that link if this one replaces it"))
@@ -381,7 +383,7 @@ def _check_record_target(runner: Runner, principal: Principal, person_id: str, u
     if f.get("unit") is None:
         errors.append(UserError(ErrorCode.NOT_FOUND, "unitId", f"no unit with id {unit_id!r}"))
         return
-    if _unit_kind(f.get("kind")) not in VILLAGE_KINDS:
+    if not conventions.gives_records(f.get("kind")):
         errors.append(UserError(ErrorCode.WRONG_UNIT_KIND, "unitId",
                                 f"opinions and notices come from a village or community; {unit_id} is {f.get('kind')}"))
     # A township records for the villages it governs today, whatever date the record bears (no backdating
@@ -462,10 +464,10 @@ def plan_open_weak_case(runner: Runner, principal: Principal, unit_id: str, flag
     elif _unit_kind(f.get("kind")) is UnitKind.DISTRICT:
         errors.append(UserError(ErrorCode.WRONG_UNIT_KIND, "unitId", "the district itself cannot be flagged as weak"))
     for case in f.get("cases") or []:
-        if case["status"] == WeakStatus.RECTIFYING.value:
+        if never_lifted(case):
             errors.append(UserError(ErrorCode.DUPLICATE_OPEN_CASE, "unitId",
                                     f"{unit_id} already has an open case {case['id']} (flagged {case['flagged_on']})"))
-        elif case["flagged_on"] <= flagged_on < (case["lifted_on"] or dt.date.max) or case["flagged_on"] == flagged_on:
+        elif case["flagged_on"] <= flagged_on < (case_end(case) or dt.date.max) or case["flagged_on"] == flagged_on:
             errors.append(UserError(ErrorCode.OVERLAPPING_CASE, "flaggedOn",
                                     f"case {case['id']} covered {unit_id} from {case['flagged_on']} to {case['lifted_on']}"))
     if errors:

@@ -10,14 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from enum import Enum
 from typing import Any
 
 from redengine.api import queries as Q
 from redengine.api.inputs import BadInput
 from redengine.api.pagination import Page
+from redengine.domain import appointment as rule
+from redengine.domain.appointment import Blocker, Warning_
+from redengine.domain.cases import status_on
+from redengine.domain.dated import in_force
+from redengine.domain.gaps import GAP_ORDER, Gap, composite_gaps, leader_gaps, township_gaps, village_gaps
 from redengine.graph.statements import Statement
-from redengine.schema.model import LEADER_MAX_TOWNSHIPS, Conclusion
 from redengine.types import Runner
 
 #: a scope that matches nothing (a township principal asking about another township)
@@ -40,11 +43,6 @@ def shape(row: dict) -> dict:
     return row
 
 
-def in_force(start: dt.date | None, end: dt.date | None, as_of: dt.date) -> bool:
-    """Python twin of `holds()`: from <= D and (no to or D < to)."""
-    return start is not None and start <= as_of and (end is None or as_of < end)
-
-
 # -- batches ----------------------------------------------------------------------------------------
 def grouped(runner: Runner, statement: Statement, ids: Sequence[str], as_of: dt.date, **params: Any) -> list[list[dict]]:
     """Run a batch statement for `ids`; return, per id in order, its rows (the statement's order kept)."""
@@ -64,7 +62,7 @@ def people(runner: Runner, ids: Sequence[str], as_of: dt.date) -> list[dict | No
             continue
         work = [{"title": r["title"], "from": r["from"], "unit": r["unit"]} for r in g
                 if r["unit"] is not None and in_force(r["from"], r["to"], as_of)
-                and in_force(r["unit"]["from"] or as_of, r["unit"]["to"], as_of)]
+                and in_force(r["unit"]["from"], r["unit"]["to"], as_of)]
         out.append({"id": g[0]["id"], "name": g[0]["name"], "work": work})
     return out
 
@@ -132,24 +130,10 @@ def list_weak_cases(runner: Runner, *, scope: str | None, status: str | None, as
 
 
 def case_status(case: dict, as_of: dt.date) -> str:
-    lifted = case.get("lifted_on") or case.get("flagged_on")
-    return "lifted" if case.get("status") == "lifted" and lifted <= as_of else "rectifying"
+    return status_on(case, as_of)
 
 
 # -- coverage -----------------------------------------------------------------------------------------
-class Gap(str, Enum):
-    TOWNSHIP_WITHOUT_LEADER = "TOWNSHIP_WITHOUT_LEADER"
-    LEADER_TOWNSHIP_COUNT = "LEADER_TOWNSHIP_COUNT"
-    VILLAGE_WITHOUT_COMPOSITE = "VILLAGE_WITHOUT_COMPOSITE"
-    VILLAGE_WITHOUT_LIAISON = "VILLAGE_WITHOUT_LIAISON"
-    VILLAGE_WITHOUT_COMMISSIONER = "VILLAGE_WITHOUT_COMMISSIONER"
-    COMPOSITE_WITHOUT_SECRETARY = "COMPOSITE_WITHOUT_SECRETARY"
-    COMPOSITE_SECRETARY_NOT_ON_TOWNSHIP_COMMITTEE = "COMPOSITE_SECRETARY_NOT_ON_TOWNSHIP_COMMITTEE"
-
-
-_GAP_ORDER = {g: i for i, g in enumerate(Gap)}
-
-
 def coverage(runner: Runner, scope_unit: dict | None, as_of: dt.date) -> dict:
     """Counts and gaps for the whole graph (scope_unit None), a district or a township.
 
@@ -178,27 +162,18 @@ def coverage(runner: Runner, scope_unit: dict | None, as_of: dt.date) -> dict:
 
     gaps: list[dict] = []
     for t in townships.values():
-        if t["leaders"] == 0:
-            gaps.append(_gap(Gap.TOWNSHIP_WITHOUT_LEADER, t["unit"]))
+        gaps += [_gap(kind, t["unit"]) for kind in township_gaps(int(t["leaders"]))]
     for c in composites.values():
-        if not c["secretaries"]:
-            gaps.append(_gap(Gap.COMPOSITE_WITHOUT_SECRETARY, c["unit"]))
-        for person, on_committee in c["secretaries"]:
-            if not on_committee:
-                gaps.append(_gap(Gap.COMPOSITE_SECRETARY_NOT_ON_TOWNSHIP_COMMITTEE, c["unit"], person))
+        people = {p["id"]: p for p, _ in c["secretaries"]}
+        gaps += [_gap(kind, c["unit"], people.get(pid) if pid else None)
+                 for kind, pid in composite_gaps((p["id"], on) for p, on in c["secretaries"])]
     for ld in leaders:
-        if ld["townships"] == 0 or ld["townships"] > LEADER_MAX_TOWNSHIPS:
-            gaps.append(_gap(Gap.LEADER_TOWNSHIP_COUNT, ld["unit"], ld["person"], int(ld["townships"])))
+        gaps += [_gap(kind, ld["unit"], ld["person"], int(ld["townships"])) for kind in leader_gaps(int(ld["townships"]))]
 
     v = _village_facts(runner, sorted(townships), as_of)
     for lack in v["lacking"]:
-        if lack["composites"] == 0:
-            gaps.append(_gap(Gap.VILLAGE_WITHOUT_COMPOSITE, lack["unit"]))
-        if lack["liaisons"] == 0:
-            gaps.append(_gap(Gap.VILLAGE_WITHOUT_LIAISON, lack["unit"]))
-        if lack["commissioners"] == 0:
-            gaps.append(_gap(Gap.VILLAGE_WITHOUT_COMMISSIONER, lack["unit"]))
-    gaps.sort(key=lambda g: (_GAP_ORDER[g["kind"]], g["unit"]["id"] if g["unit"] else "", g["person"]["id"] if g["person"] else ""))
+        gaps += [_gap(kind, lack["unit"]) for kind in village_gaps(lack["composites"], lack["liaisons"], lack["commissioners"])]
+    gaps.sort(key=lambda g: (GAP_ORDER[g["kind"]], g["unit"]["id"] if g["unit"] else "", g["person"]["id"] if g["person"] else ""))
     return {
         "scope": scope_unit,
         "as_of": as_of,
@@ -246,17 +221,6 @@ def _gap(kind: Gap, unit: dict | None, person: dict | None = None, count: int | 
 
 
 # -- appointment check ------------------------------------------------------------------------------
-class Blocker(str, Enum):
-    NO_LIAISON = "NO_LIAISON"
-    OPINION_MISSING = "OPINION_MISSING"
-    NOTICE_MISSING = "NOTICE_MISSING"
-
-
-class Warning_(str, Enum):
-    OPINION_AGAINST = "OPINION_AGAINST"
-    OUTSIDE_SCOPE = "OUTSIDE_SCOPE"
-
-
 def appointment_check(runner: Runner, person_id: str, as_of: dt.date,
                       visible: Iterable[str] | None = None) -> dict | None:
     """The pre-appointment check for one cadre, in one statement; None if the person is unknown.
@@ -281,16 +245,12 @@ def appointment_check(runner: Runner, person_id: str, as_of: dt.date,
             continue
         opinions = sorted(r["opinions"] or [], key=lambda o: (o["date"], o["id"]))
         notices = sorted(r["notices"] or [], key=lambda n: (n["from"], n["id"]))
-        opinion = opinions[-1] if opinions else None
-        notice = notices[-1] if notices else None
+        opinion, notice = rule.deciding(opinions, "date"), rule.deciding(notices, "from")
         villages.append({"unit": unit, "from": r["from"], "to": r["to"], "opinion": opinion, "opinions": opinions,
                          "notice": notice, "notices": notices})
-        if opinion is None:
-            blockers.append({"kind": Blocker.OPINION_MISSING, "unit": unit})
-        elif opinion["conclusion"] == Conclusion.AGAINST.value:
-            warnings.append({"kind": Warning_.OPINION_AGAINST, "unit": unit, "opinion": opinion})
-        if notice is None:
-            blockers.append({"kind": Blocker.NOTICE_MISSING, "unit": unit})
+        found_blockers, found_warnings = rule.village_findings(opinion, notice)
+        blockers += [{"kind": b, "unit": unit} for b in found_blockers]
+        warnings += [{"kind": w, "unit": unit, "opinion": opinion} for w in found_warnings]
     if not villages:
         blockers.insert(0, {"kind": Blocker.NO_LIAISON, "unit": None})
     if outside:  # a verdict over part of the cadre's villages: say so, without naming the others
@@ -301,6 +261,6 @@ def appointment_check(runner: Runner, person_id: str, as_of: dt.date,
         "villages": villages,
         "blockers": blockers,
         "warnings": warnings,
-        "verdict": "BLOCKED" if blockers else "READY",
+        "verdict": rule.verdict(blockers),
         "scoped": allowed is not None,
     }

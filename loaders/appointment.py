@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 
+from redengine.domain import conventions
 from redengine.graph import records
 from redengine.loaders import queries
 from redengine.loaders.plan import Ctx, Plan
 from redengine.loaders.problems import Reason
 from redengine.loaders.rows import AppointmentRow
 from redengine.loaders.state import Units
-from redengine.schema.model import VILLAGE_KINDS, RecordType
+from redengine.schema.model import RecordType
 
 
 def _record_id(r: AppointmentRow) -> str:
@@ -55,7 +56,7 @@ def plan_appointments(ctx: Ctx, rows: list[AppointmentRow]) -> Plan:
         if u is None:
             if r.unit_id not in ctx.shared.unparsed_units:
                 p.error(Reason.UNKNOWN_REF, f"unit {r.unit_id} is not in the graph", r.row, "单位编码")
-        elif u.kind not in VILLAGE_KINDS:
+        elif not conventions.gives_records(u.kind):
             p.error(Reason.WRONG_KIND, f"opinions and notices come from villages and communities; {r.unit_id} is a {u.kind.value}",
                     r.row, "单位编码")
         elif not units.scoped(r.unit_id):

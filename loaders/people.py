@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from redengine.domain import statements as dated_reads
 from redengine.graph import links
 from redengine.loaders import queries
 from redengine.loaders.plan import Ctx, Plan
@@ -45,7 +46,7 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
 
     people = dict(people)  # the graph as it is; the shared view is updated at the end
     works: dict[str, list[dict]] = defaultdict(list)
-    for w in ctx.runner.read(links.AS_OF["WORKS_AT"], {"as_of": day}):
+    for w in ctx.runner.read(dated_reads.AS_OF["WORKS_AT"], {"as_of": day}):
         if (w["src"], "WORKS_AT", w["dst"]) not in ctx.shared.ended_links:  # its unit ends in this call
             works[w["src"]].append(w)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from redengine.domain import statements as dated_reads
 from redengine.graph import links, records
 from redengine.loaders import queries
 from redengine.loaders.plan import Ctx, Plan
@@ -140,7 +141,7 @@ def _unit_params(r: UnitRow, ctx: Ctx, start) -> dict:
 def _diff(ctx: Ctx, by_id: dict[str, UnitRow], units: Units, ending: set[str]) -> Plan:
     p, day, src = ctx.problems, ctx.as_of, ctx.source
     plan = Plan()
-    coordinator = {r["src"]: (r["dst"], r["from"]) for r in ctx.runner.read(links.AS_OF["COORDINATED_BY"], {"as_of": day})}
+    coordinator = {r["src"]: (r["dst"], r["from"]) for r in ctx.runner.read(dated_reads.AS_OF["COORDINATED_BY"], {"as_of": day})}
     upserts, reopen, renames = [], [], []
     opens: dict[str, list] = defaultdict(list)
     ends: dict[str, list] = defaultdict(list)

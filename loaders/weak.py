@@ -6,6 +6,7 @@ the graph that the roster no longer lists is lifted on the snapshot date, with a
 
 from __future__ import annotations
 
+from redengine.domain.cases import is_open
 from redengine.graph import records
 from redengine.loaders import queries
 from redengine.loaders.plan import Ctx, Plan
@@ -51,8 +52,7 @@ def plan_weak(ctx: Ctx, rows: list[WeakRow]) -> Plan:
         upserts.append(want)
     lifted = []
     for cid, g in sorted(graph.items()):
-        still_open = g["status"] == WeakStatus.RECTIFYING.value or (g["lifted_on"] and day < g["lifted_on"])
-        if not (units.scoped(g["unit_id"]) and g["flagged_on"] <= day and still_open):
+        if not (units.scoped(g["unit_id"]) and is_open(g, day)):
             continue
         plan.covered += 1
         if cid not in by_id:

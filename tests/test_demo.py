@@ -308,7 +308,7 @@ def test_as_of_moves_the_timeline_and_rejects_a_date_before_the_programme(tmp_pa
 from redengine import cli  # noqa: E402
 from redengine.demo import load_demo, load_demo_if_empty  # noqa: E402
 from redengine.graph import queries  # noqa: E402
-from redengine.graph.links import AS_OF  # noqa: E402
+from redengine.domain.statements import AS_OF  # noqa: E402
 
 ROLE_RELS = {"联系村": "LIAISES_WITH", "联系街乡": "CONTACTS_TOWNSHIP", "党建专员": "COMMISSIONER_OF",
              "书记": "SECRETARY_OF", "班子成员": "COMMITTEE_MEMBER_OF"}

@@ -9,14 +9,14 @@ import pytest
 from rosters import LINKS, PEOPLE, UNITS, csv_file, district, first_call, graph_state, second_call
 
 from redengine.errors import ValidationError
-from redengine.graph import links
+from redengine.domain import statements as dated_reads
 from redengine.loaders import history, load_rosters
 
 BASE, LATER = dt.date(2017, 5, 1), dt.date(2018, 1, 1)
 
 
 def held(runner, rel, day):
-    return {(r["src"], r["dst"]) for r in runner.read(links.AS_OF[rel], {"as_of": day})}
+    return {(r["src"], r["dst"]) for r in runner.read(dated_reads.AS_OF[rel], {"as_of": day})}
 
 
 def test_later_files_may_name_what_earlier_files_of_the_call_add(runner, tmp_path):

@@ -10,7 +10,7 @@ from typing import Annotated
 import strawberry
 
 from redengine.api.pagination import After, Connection, First, paginate
-from redengine.api.read import Gap as GapCode
+from redengine.domain.gaps import Gap as GapCode
 from redengine.api.types.organisation import Organisation
 from redengine.api.types.person import Person
 
