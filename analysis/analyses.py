@@ -162,7 +162,7 @@ def coverage_gaps(g: nx.MultiDiGraph, on: dt.date | str | None = None) -> pd.Dat
         rows += [{"kind": kind, "unit": d, "person": p, "count": n} for d in sorted(v.seat_unit[p])
                  for kind in leader_gaps(n)]
     rows.sort(key=lambda r: (GAP_ORDER[r["kind"]], r.get("unit") or "", r.get("person") or ""))
-    return pd.DataFrame([{c: r.get(c) for c in GAP_COLUMNS} for r in rows], columns=GAP_COLUMNS)
+    return pd.DataFrame([{c: r.get(c) for c in GAP_COLUMNS} for r in rows], columns=GAP_COLUMNS, dtype=object)
 
 
 def coverage_over_time(g: nx.MultiDiGraph, start: dt.date | str, end: dt.date | str, district: bool = False) -> pd.DataFrame:
