@@ -116,7 +116,7 @@ def coverage_by_township(g: nx.MultiDiGraph, on: dt.date | str | None = None) ->
 
 def _coverage(v: View) -> pd.DataFrame:
     _need_people(v.g)
-    by_township: dict[str, list[str]] = defaultdict(list)
+    by_township: dict[str | None, list[str]] = defaultdict(list)
     for x in v.villages:
         by_township[v.township_of.get(x)].append(x)
     rows = []
@@ -191,7 +191,8 @@ def coverage_over_time(g: nx.MultiDiGraph, start: dt.date | str, end: dt.date | 
 def month_ends(start: dt.date | str, end: dt.date | str) -> list[dt.date]:
     """Every last day of a month d with start <= d <= end."""
     start, end = parse_date(start), parse_date(end)
-    days, y, m = [], start.year, start.month
+    days: list[dt.date] = []
+    y, m = start.year, start.month
     while True:
         d = dt.date(y, m, calendar.monthrange(y, m)[1])
         if d > end:

@@ -168,7 +168,8 @@ def _scope(runner: Runner, scope: str | None, principal: Principal | None, base:
     if limit is not None and target != limit:
         allowed = {r["id"] for r in runner.read(q.SCOPE_UNITS[at], {**base, "scope": limit})}
         if target not in allowed:
-            raise ExportNotAllowed(f"scope: unit {target!r} is outside township {limit!r} that role {principal.role.value} may read")
+            role = principal.role.value if principal is not None else "local"
+            raise ExportNotAllowed(f"scope: unit {target!r} is outside township {limit!r} that role {role} may read")
     return target, ids
 
 

@@ -16,10 +16,10 @@ from strawberry.asgi import GraphQL
 
 from redengine.api import ide, redact
 from redengine.api.auth import PRINCIPAL_KEY, BearerAuth
-from redengine.api.headers import SecurityHeaders
-from redengine.api.ratelimit import SensitiveReadLimit
 from redengine.api.context import Context
+from redengine.api.headers import SecurityHeaders
 from redengine.api.health import healthz, readyz
+from redengine.api.ratelimit import SensitiveReadLimit
 from redengine.config import Settings
 from redengine.types import Runner
 
@@ -32,7 +32,7 @@ class RedEngineGraphQL(GraphQL):
     Only the GraphiQL page itself is served without a principal, and it executes nothing.
     """
 
-    async def get_context(self, request: Request, response: Response) -> Context:
+    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         principal = getattr(request.state, PRINCIPAL_KEY, None)
         return Context(runner=request.app.state.runner, principal=principal, request=request,  # type: ignore[arg-type]
                        sensitive_reads=request.app.state.sensitive_reads)
@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None, *, runner: Runner | None = None
         from redengine.graph.engine import open_runner
 
         owned = runner is None
-        r = await run_in_threadpool(open_runner, settings or Settings.from_env()) if owned else runner
+        r: Runner = await run_in_threadpool(open_runner, settings or Settings.from_env()) if runner is None else runner
         try:
             await run_in_threadpool(_prepare, r, demo)
             app.state.runner = r

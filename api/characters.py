@@ -70,7 +70,7 @@ def _check(value: Any, type_: Any, path: str) -> BadInput | None:
 
 
 def _variables(schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any]) -> BadInput | None:
-    types = {d.variable.name.value: type_from_ast(schema, d.type)  # type: ignore[arg-type]
+    types = {d.variable.name.value: type_from_ast(schema, d.type)
              for op in document.definitions if isinstance(op, OperationDefinitionNode)
              for d in op.variable_definitions or ()}
     for name, value in variables.items():

@@ -6,6 +6,7 @@ import contextlib
 import getpass
 import signal
 import socket
+import sys
 import threading
 
 import click
@@ -90,7 +91,7 @@ def serve(host: str, port: int, demo: bool) -> None:
 
             loaded = load_demo_if_empty(runner)
             click.echo("demo district loaded" if loaded else "the graph already holds units: demo not loaded")
-            lines = _demo_token_lines(runner, click.get_text_stream("stdout").isatty())
+            lines = _demo_token_lines(runner, sys.stdout.isatty())
         else:
             lines = ["a token comes from: redengine token create --role admin"]
         click.echo(f"Red Engine Graph API on {settings.engine}: {_url(host, sock)}  (GraphiQL in a browser)")

@@ -16,12 +16,12 @@ from typing import Any
 from redengine import dates
 from redengine.api import atomic, audit
 from redengine.api.context import Principal, RoleName
-from redengine.graph import records
-from redengine.graph.statements import Statement, read
-from redengine.graph import gate as load_gate
 from redengine.domain import conventions
 from redengine.domain.cases import case_end, never_lifted
 from redengine.domain.dated import holds
+from redengine.graph import gate as load_gate
+from redengine.graph import records
+from redengine.graph.statements import Statement, read
 from redengine.schema.model import LEADER_MAX_TOWNSHIPS, ROLES, Conclusion, Role, UnitKind, WeakStatus
 from redengine.types import Runner
 
@@ -69,7 +69,7 @@ class Plan:
     def shortfall(self, results: list[list[dict]]) -> list[str]:
         """Steps that wrote fewer (or more) than planned, as readable notes; empty when all is as planned."""
         out = []
-        for (stmt, _), want, rows in zip(self.steps, self.expect or [], results):
+        for (stmt, _), want, rows in zip(self.steps, self.expect or [], results, strict=False):
             got = sum(next(iter(r.values()), 0) or 0 for r in rows)
             if want is not None and got != want:
                 out.append(f"{stmt.name} wrote {got}, expected {want}")
@@ -123,7 +123,7 @@ def execute(runner: Runner, principal: Principal, planner: Callable[[], Plan]) -
 
 
 def _refused(runner: Runner, principal: Principal, r: Refused, raced: bool = False) -> Outcome:
-    detail = {"outcome": "refused", "errors": [{"code": e.code.value, "field": e.field} for e in r.errors]}
+    detail: dict[str, Any] = {"outcome": "refused", "errors": [{"code": e.code.value, "field": e.field} for e in r.errors]}
     if raced:
         detail["raced"] = True
     audit.write(runner, [audit.step(principal, r.action, r.target, detail)])
@@ -135,6 +135,7 @@ def _write_atomic(runner: Runner, principal: Principal, planner: Callable[[], Pl
     """Write the plan's single statement (check, write and audit entry commit together or not at all).
     If its condition no longer held, the graph moved since the plan's read: plan again, so the refusal
     names the same reason a later request would get."""
+    assert plan.atomic is not None  # execute() sends only atomic plans here
     stmt, params = plan.atomic
     try:
         rows = runner.write(stmt, {**params, **audit.fields(principal, plan.action, plan.target, detail)})

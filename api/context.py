@@ -44,6 +44,6 @@ class Context:
     principal: Principal
     request: Any = None
     #: DataLoaders and other per-request caches, made lazily by the resolvers that need them
-    loaders: dict[str, Any] = field(default_factory=dict)
+    loaders: dict[Any, Any] = field(default_factory=dict)
     #: the per-token limit on sensitive reads (api/ratelimit.py); None: unlimited (in-process callers)
     sensitive_reads: Any = None

@@ -14,7 +14,8 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from redengine.api import audit, queries as Q, read
+from redengine.api import audit, read
+from redengine.api import queries as Q
 from redengine.api.context import Context
 from redengine.types import Runner
 

@@ -14,7 +14,7 @@ UserErrorCode = strawberry.enum(ErrorCode, name="UserErrorCode", description="Wh
 
 @strawberry.type(description="A typed user error: nothing was written.")
 class UserError:
-    code: UserErrorCode
+    code: UserErrorCode  # type: ignore[valid-type]  # strawberry.enum(ErrorCode) made at runtime
     field: str | None = strawberry.field(description="The input field at fault, if one is.")
     message: str
 

@@ -11,12 +11,25 @@ from strawberry import Info
 
 from redengine.api import commands as cmd
 from redengine.api.context import Context
-from redengine.api.types.common import Conclusion, Role, WeakStatus
 from redengine.api.mutation_types import (
-    EndLinkInput, LiftWeakCaseInput, LinkPayload, LinkRecord, NoticePayload, NoticeRecord, OpenWeakCaseInput,
-    OpinionPayload, OpinionRecord, RecordNoticeInput, RecordOpinionInput, StartLinkInput, UpdateWeakCaseInput,
-    UserError, WeakCasePayload, WeakCaseRecord,
+    EndLinkInput,
+    LiftWeakCaseInput,
+    LinkPayload,
+    LinkRecord,
+    NoticePayload,
+    NoticeRecord,
+    OpenWeakCaseInput,
+    OpinionPayload,
+    OpinionRecord,
+    RecordNoticeInput,
+    RecordOpinionInput,
+    StartLinkInput,
+    UpdateWeakCaseInput,
+    UserError,
+    WeakCasePayload,
+    WeakCaseRecord,
 )
+from redengine.api.types.common import Conclusion, Role, WeakStatus
 from redengine.schema import model
 
 Ctx = Info[Context, None]

@@ -21,6 +21,7 @@ from redengine.domain.cases import status_on
 from redengine.domain.dated import in_force
 from redengine.domain.gaps import GAP_ORDER, Gap, composite_gaps, leader_gaps, township_gaps, village_gaps
 from redengine.graph.statements import Statement
+from redengine.schema.model import UnitKind
 from redengine.types import Runner
 
 #: a scope that matches nothing (a township principal asking about another township)
@@ -55,7 +56,7 @@ def grouped(runner: Runner, statement: Statement, ids: Sequence[str], as_of: dt.
 
 def people(runner: Runner, ids: Sequence[str], as_of: dt.date) -> list[dict | None]:
     """Each person {id, name, work: [{title, from, unit}]} with the WORKS_AT links in force, or None."""
-    out = []
+    out: list[dict[str, Any] | None] = []
     for g in grouped(runner, Q.PEOPLE, ids, as_of):
         if not g:
             out.append(None)
@@ -140,7 +141,7 @@ def coverage(runner: Runner, scope_unit: dict | None, as_of: dt.date) -> dict:
     Four statements for a small scope, six for a large one (see SET_BASED_TOWNSHIPS); never one per unit.
     """
     kind = scope_unit["kind"] if scope_unit else None
-    if kind not in (None, "district", "township"):
+    if scope_unit is not None and kind not in (UnitKind.DISTRICT.value, UnitKind.TOWNSHIP.value):
         raise BadInput("scope", f"coverage is asked for the district or a township, not a {kind} ({scope_unit['id']})")
     scope = scope_unit["id"] if scope_unit else None
     if scope is None:
@@ -148,7 +149,7 @@ def coverage(runner: Runner, scope_unit: dict | None, as_of: dt.date) -> dict:
     else:
         rows = runner.read(Q.COVERAGE_TOWNSHIPS_SCOPED, {"scope": scope, "as_of": as_of})
     townships = {r["u_id"]: {"unit": shape(r)["unit"], "leaders": r["leaders"]} for r in rows}
-    if kind == "township":
+    if kind == UnitKind.TOWNSHIP.value:
         leaders = runner.read(Q.COVERAGE_TOWNSHIP_LEADERS, {"scope": scope, "as_of": as_of})
     else:
         leaders = runner.read(Q.COVERAGE_LEADERS, {"district": scope, "as_of": as_of})
@@ -209,7 +210,7 @@ def _village_facts(runner: Runner, townships: list[str], as_of: dt.date) -> dict
     facts = {r["fact"]: set(r["ids"]) & villages for r in runner.read(Q.COVERAGE_VILLAGE_FACTS, {"as_of": as_of})}
     have = {k: facts.get(k, set()) for k in ("composite", "liaison", "commissioner")}
     short = sorted(v for v in villages if not all(v in ids for ids in have.values()))
-    units = dict(zip(short, first_of(grouped(runner, Q.UNITS, short, as_of)))) if short else {}
+    units = dict(zip(short, first_of(grouped(runner, Q.UNITS, short, as_of)), strict=False)) if short else {}
     lacking = [{"unit": units[v], "composites": int(v in have["composite"]), "liaisons": int(v in have["liaison"]),
                 "commissioners": int(v in have["commissioner"])} for v in short]
     return {"villages": len(villages), "with_composite": len(have["composite"]), "with_liaison": len(have["liaison"]),

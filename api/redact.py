@@ -82,7 +82,7 @@ def _scrubbing_factory(base):
     def make(*args, **kwargs) -> logging.LogRecord:
         return scrub(base(*args, **kwargs))
 
-    make.redacts = True  # type: ignore[attr-defined]
+    make.redacts = True
     return make
 
 

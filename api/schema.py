@@ -128,7 +128,7 @@ class Query:
     ) -> Connection[WeakCase]:
         p, d = pagination.page(first, after), inputs.as_of(as_of)
         s = await _scope(info.context, scope, d)
-        rows, total = read.list_weak_cases(info.context.runner, scope=s, status=status.value if status else None,
+        rows, total = read.list_weak_cases(info.context.runner, scope=s, status=str(status.value) if status else None,
                                            as_of=d, page=p)
         return pagination.connection(rows, p, total, lambda r: WeakCase.from_row(r["case"], r["status"], r["unit"], d))
 

@@ -25,7 +25,9 @@ import time
 from pathlib import Path
 
 from bench_common import Served, ms, timed
-from redengine.api import queries as Q, read
+
+from redengine.api import queries as Q
+from redengine.api import read
 from redengine.demo import load_demo
 from redengine.demo_district import DEFAULT_AS_OF
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner

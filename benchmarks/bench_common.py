@@ -43,7 +43,7 @@ class Served:
                                                     log_level="warning", lifespan="on"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def __enter__(self) -> "Served":
+    def __enter__(self) -> Served:
         self.thread.start()
         while not self.server.started:
             time.sleep(0.01)

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from bench_common import Served, ms, timed
+
 from redengine.api import audit, commands
 from redengine.api.context import Principal, RoleName
 from redengine.demo import load_demo

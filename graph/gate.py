@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from redengine.errors import RedEngineError
 from redengine.graph.statements import read, write
@@ -91,12 +92,12 @@ def guard_params() -> dict[str, int]:
     return {"gate_now": _now()}
 
 
-def _holder(runner: Runner) -> dict | None:
+def _holder(runner: Runner) -> dict[str, Any] | None:
     rows = runner.read(HOLDER)
     return rows[0] if rows else None
 
 
-def _describe(h: dict) -> str:
+def _describe(h: dict[str, Any]) -> str:
     return f"by {h.get('by')}, pid {h.get('pid')} on {h.get('host')}"
 
 
@@ -108,7 +109,7 @@ def held_by(runner: Runner) -> str | None:
     return _describe(h)
 
 
-def _dead_here(h: dict) -> bool:
+def _dead_here(h: dict[str, Any]) -> bool:
     if h.get("host") != socket.gethostname() or not isinstance(h.get("pid"), int):
         return False
     try:

@@ -7,6 +7,7 @@ date; a record missing from a later file stays, and so does a stored value whose
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from redengine.domain import conventions
 from redengine.graph import records
@@ -42,11 +43,11 @@ def plan_appointments(ctx: Ctx, rows: list[AppointmentRow]) -> Plan:
         if rid in by_id:
             other = by_id[rid]
             # an empty cell is "not given": rows of one record conflict only where both give a value
-            if any(a is not None and b is not None and a != b for a, b in zip(_values(other), _values(r))):
+            if any(a is not None and b is not None and a != b for a, b in zip(_values(other), _values(r), strict=False)):
                 p.error(Reason.DUPLICATE_ROW, f"the same record as row {other.row} with different values", r.row, "日期")
             else:
                 p.warn(Reason.DUPLICATE_ROW, f"repeats row {other.row}", r.row)
-                by_id[rid] = dataclasses.replace(other, **{k: v for k, v in zip(_OPTIONAL, _values(r))
+                by_id[rid] = dataclasses.replace(other, **{k: v for k, v in zip(_OPTIONAL, _values(r), strict=False)
                                                           if getattr(other, k) is None})
             continue
         by_id[rid] = r
@@ -67,11 +68,13 @@ def plan_appointments(ctx: Ctx, rows: list[AppointmentRow]) -> Plan:
     ids = sorted(by_id)
     have = {g["id"]: g for g in ctx.runner.read(queries.OPINIONS_BY_ID, {"ids": ids})}
     have |= {g["id"]: g for g in ctx.runner.read(queries.NOTICES_BY_ID, {"ids": ids})}
-    opinions, notices, plan = [], [], Plan()
+    opinions: list[dict[str, Any]] = []
+    notices: list[dict[str, Any]] = []
+    plan = Plan()
     for rid, r in by_id.items():
         conclusion = r.conclusion.value if r.conclusion else None
         if r.type is RecordType.OPINION:
-            given = {"conclusion": conclusion, "doc_no": r.doc_no}
+            given: dict[str, Any] = {"conclusion": conclusion, "doc_no": r.doc_no}
             target, row = opinions, {"date": r.date, "conclusion": conclusion}
         else:
             given = {"to": r.end, "doc_no": r.doc_no}

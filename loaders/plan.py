@@ -31,7 +31,7 @@ class Ctx:
     source: str
     problems: Problems
     #: the graph as read once for the whole call, overlaid with what the call's earlier files change
-    shared: "Shared"
+    shared: Shared
     #: ids of the rows that failed their own checks: the graph checks still run on the other rows
     #: (so one run reports everything) but take no reference to these as an error
     unparsed: frozenset[str] = frozenset()

@@ -9,6 +9,7 @@ commissioner per village, ...) are warnings, not errors.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from redengine.domain import conventions
 from redengine.domain.dated import in_force as _holds
@@ -58,17 +59,19 @@ def plan_roles(ctx: Ctx, rows: list[LinkRow]) -> Plan:
         return Plan()
 
     graph: dict[Key, list[dict]] = defaultdict(list)
-    for g in ctx.shared.person_links(ROLE_BY_REL):
-        if g["to"] is None or g["from"] < g["to"]:  # a zero-length link never held (add_opens reopens it)
-            graph[(g["person"], g["rel"], g["unit"])].append(g)
+    for link in ctx.shared.person_links(ROLE_BY_REL):
+        if link["to"] is None or link["from"] < link["to"]:  # a zero-length link never held (add_opens reopens it)
+            graph[(link["person"], link["rel"], link["unit"])].append(link)
 
-    opens, ends, corrects = defaultdict(list), defaultdict(list), defaultdict(list)
+    opens: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    ends: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    corrects: dict[str, list[dict[str, Any]]] = defaultdict(list)
     src, covered, left_out = ctx.source, 0, 0
     for key in set(by_key) | {k for k in graph if units.scoped(k[2])}:
         person, rel, unit = key
-        matched: list[dict] = []
+        matched: list[dict[str, Any]] = []
         for r in sorted(by_key.get(key, []), key=lambda r: r.start):
-            g = next((g for g in graph[key] if g["from"] == r.start), None) or next(
+            g: dict[str, Any] | None = next((g for g in graph[key] if g["from"] == r.start), None) or next(
                 (g for g in graph[key] if g not in matched and _overlap(r.start, r.end, g["from"], g["to"])), None)
             if g is None:
                 opens[rel].append({"src": person, "dst": unit, "from": r.start, "to": r.end, "source": src})

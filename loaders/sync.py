@@ -19,10 +19,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from redengine.dates import today
 from redengine.errors import ValidationError
 from redengine.graph import gate
+from redengine.graph.statements import Statement
 from redengine.loaders import queries, status
 from redengine.loaders.appointment import plan_appointments
 from redengine.loaders.cells import RowCells
@@ -226,7 +228,7 @@ def load_tables(runner: Runner, tables: list[Table], *, kind: str | None = None,
     day = as_of or today()
     files = _layout(tables, kind)
     _ensure_schema(runner)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     shared = Shared(runner, day)
     parts, plans, ids, problems = [], [], [], []
     with meter, gate.held(runner, who, skip=dry_run):
@@ -250,14 +252,14 @@ def load_tables(runner: Runner, tables: list[Table], *, kind: str | None = None,
         report.unfinished = [{"id": s["id"], "file": s["file"], "failure": s["failure"]} for s in earlier]
         if dry_run:
             return report
-        steps = []
+        steps: list[tuple[Statement, dict[str, Any]]] = []
         gone = [s for s in earlier if s["failure"] == status.GONE]
         if gone:
             steps.append((status.MARK_FAILED, {"rows": [{"id": s["id"], "why": status.GONE} for s in gone]}))
         if stale:
-            by_kind = {p.kind: i for p, plan, i in zip(parts, plans, ids) if plan.changes}
+            by_kind = {p.kind: i for p, plan, i in zip(parts, plans, ids, strict=False) if plan.changes}
             steps.append((queries.MARK_INTERRUPTED, {"rows": [{"id": s, "by": by_kind.get(k)} for s, k in sorted(stale.items())]}))
-        for i, (f, part, plan, sync_id) in enumerate(zip(files, parts, plans, ids)):
+        for i, (f, part, plan, sync_id) in enumerate(zip(files, parts, plans, ids, strict=False)):
             if not plan.changes:
                 continue
             part.sync_id = sync_id
@@ -371,7 +373,7 @@ def _apply(runner: Runner, steps: list, meter: Meter, rows: int) -> None:
         return
     sizes = [len(p["rows"]) if isinstance(p.get("rows"), list) and p["rows"] else 1 for _, p in steps]
     with meter.task("writing", sum(sizes), force=True) as tick:
-        for step, size in zip(steps, sizes):
+        for step, size in zip(steps, sizes, strict=False):
             runner.write_batch([step])
             tick(size)
 

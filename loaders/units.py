@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from redengine.domain import statements as dated_reads
@@ -176,7 +177,7 @@ def _diff(ctx: Ctx, by_id: dict[str, UnitRow], units: Units, ending: set[str]) -
             opens[rel].append({"src": r.id, "dst": target, "from": when, "to": None, "source": src})
         return when
 
-    after: list[tuple[UnitNow, str | None, object]] = []  # the call's view of each listed unit once applied
+    after: list[tuple[UnitNow, str | None, dt.date | None]] = []  # the call's view of each listed unit once applied
     for r in by_id.values():
         g = units.all.get(r.id)
         when = r.valid_from or day

@@ -34,7 +34,7 @@ class Settings:
         return "neo4j" if self.neo4j else "falkordb"
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         neo = None
         if env.get("NEO4J_URI"):

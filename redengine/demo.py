@@ -19,10 +19,10 @@ from pathlib import Path
 import click
 
 from redengine.dates import parse_date
-from redengine.options import DATE
 from redengine.demo_district import DEFAULT_AS_OF, HEADERS, KINDS, build_district, check_options
 from redengine.graph import queries
 from redengine.graph.statements import read
+from redengine.options import DATE
 from redengine.types import Runner
 
 ANY_UNIT = read("demo.any_unit", "MATCH (u:Unit) RETURN u.id AS id LIMIT 1")
@@ -75,7 +75,7 @@ def _write_xlsx(path: Path, sheet: str, headers, rows) -> None:
         cells: list[object] = list(row)
         for i in dates:
             if cells[i]:
-                cells[i] = dt.date.fromisoformat(cells[i])
+                cells[i] = dt.date.fromisoformat(str(cells[i]))
         ws.append(cells)
     wb.save(path)
     _pin_zip_stamps(path)

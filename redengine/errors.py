@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 
 class RedEngineError(Exception):
     """Root of every error this project raises on purpose."""
@@ -54,6 +57,6 @@ class NotFound(RedEngineError):
 class ValidationError(RedEngineError):
     """User input is invalid; carries every problem found."""
 
-    def __init__(self, problems: list):
+    def __init__(self, problems: Sequence[Any]):
         self.problems = list(problems)
         super().__init__(f"{len(self.problems)} problem(s) in the input")

@@ -10,8 +10,8 @@ import hashlib
 import json
 
 import pytest
-
 from apiclient import open_api
+
 from redengine.api import audit
 from redengine.api.ratelimit import RateLimited, SensitiveReadLimit
 from redengine.config import Settings

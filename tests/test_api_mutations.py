@@ -7,8 +7,8 @@ import datetime as dt
 import json
 
 import pytest
-
 from apiclient import open_api
+
 from redengine.graph import links
 from redengine.graph.statements import read
 
@@ -31,7 +31,7 @@ AUDIT = read(
 def snapshot(runner):
     """Everything in the graph but the audit log, in a comparable form."""
     key = lambda x: json.dumps(x, sort_keys=True, default=str)  # noqa: E731
-    return (sorted((key(r) for r in runner.read(NODES))), sorted(key(r) for r in runner.read(RELS)))
+    return (sorted(key(r) for r in runner.read(NODES)), sorted(key(r) for r in runner.read(RELS)))
 
 
 def build_world(runner):
@@ -313,7 +313,7 @@ def test_audit_records_who_did_what_and_refusals(api, runner):
     assert outcomes == ["ok", "refused", "refused"]
     assert json.loads(entries[1]["detail"])["errors"] == [{"code": "WRONG_UNIT_KIND", "field": "unitId"}]
     # `at` is the engine's local time of writing: within minutes of now (in local time or UTC)
-    nows = (dt.datetime.now(), dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+    nows = (dt.datetime.now(), dt.datetime.now(dt.UTC).replace(tzinfo=None))
     assert all(min(abs((n - e["at"]).total_seconds()) for n in nows) < 600 for e in entries)
 
 

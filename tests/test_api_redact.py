@@ -23,8 +23,8 @@ import urllib.parse
 import urllib.request
 
 import pytest
-
 from apiclient import open_api
+
 from redengine.api import redact
 from redengine.api.ide import CDN
 

@@ -15,16 +15,16 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from atomic_world import OPINION, START, attached, burst, check_invariants, ok_entries, prepare
+from rosters import first_call, second_call
+from test_api_app import serving
+from test_api_mutations import build_world, snapshot
+
 from redengine.api import commands as cmd
 from redengine.api.context import Principal, RoleName
 from redengine.graph import gate
 from redengine.loaders import history
 from redengine.schema.model import Role
-from rosters import first_call, second_call
-from test_api_app import serving
-from test_api_mutations import build_world, snapshot
 
 ADMIN = Principal("t1", "组织部", RoleName.ADMIN)
 
@@ -135,5 +135,5 @@ def test_loads_and_mutations_racing_on_one_folder(tmp_path, monkeypatch):
         assert gate.held_by(runner) is None and runner.read(gate.HOLDER) == []
         assert {s["status"] for s in history(runner, 50)} <= {"done", "interrupted"}
         ok = ok_entries(runner)
-        for d, a in zip(range(1, 21), answers):
+        for d, a in zip(range(1, 21), answers, strict=False):
             assert ok["opinion.record", f"opinion:P1:V1:2018-02-{d:02d}"] == (1 if a["ok"] else 0)

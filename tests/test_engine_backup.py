@@ -5,8 +5,8 @@ from __future__ import annotations
 import tarfile
 
 import pytest
-
 from engine_world import add_units, folder_bytes, unit_ids
+
 from redengine.cli import main
 from redengine.config import Settings
 from redengine.errors import ConfigError, DataDirInUse

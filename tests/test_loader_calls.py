@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from rosters import LINKS, PEOPLE, UNITS, csv_file, district, first_call, graph_state, second_call
 
-from redengine.errors import ValidationError
 from redengine.domain import statements as dated_reads
+from redengine.errors import ValidationError
 from redengine.loaders import history, load_rosters
 
 BASE, LATER = dt.date(2017, 5, 1), dt.date(2018, 1, 1)

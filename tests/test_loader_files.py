@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from rosters import PEOPLE, UNITS, csv_file, district, graph_state, xlsx_file
 
-from redengine.errors import ValidationError
 from redengine.domain import statements as dated_reads
+from redengine.errors import ValidationError
 from redengine.loaders.sync import kind_of, load_file, read_roster
 
 D = dt.date

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from rosters import LINKS, PEOPLE, csv_file, district, graph_state
 
-from redengine.errors import ValidationError
 from redengine.domain import statements as dated_reads
+from redengine.errors import ValidationError
 from redengine.graph.statements import read
 from redengine.loaders import load_file
 

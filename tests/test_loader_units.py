@@ -8,8 +8,8 @@ import hashlib
 import pytest
 from rosters import LINKS, PEOPLE, UNITS, csv_file, district, graph_state
 
-from redengine.errors import ValidationError
 from redengine.domain import statements as dated_reads
+from redengine.errors import ValidationError
 from redengine.graph import records
 from redengine.graph.statements import read
 from redengine.loaders import history, load_file

@@ -8,8 +8,8 @@ import os
 import pytest
 
 from redengine.config import Settings
-from redengine.errors import DataDirInUse, EngineUnavailable, UniquenessError
 from redengine.domain import statements as dated_reads
+from redengine.errors import DataDirInUse, EngineUnavailable, UniquenessError
 from redengine.graph import links, queries
 from redengine.graph.engine import connect
 from redengine.graph.falkor import EmbeddedServer

@@ -46,7 +46,7 @@ class RoleLink:
     valid_to: dt.date | None = strawberry.field(name="to", description="First day it no longer holds; null while it does.")
 
     @classmethod
-    def from_row(cls, row: dict, person: dict | Person, unit: "dict | Organisation", as_of: dt.date) -> "RoleLink":
+    def from_row(cls, row: dict, person: dict | Person, unit: dict | Organisation, as_of: dt.date) -> RoleLink:
         from redengine.api.types.organisation import Organisation
 
         return cls(
@@ -63,7 +63,7 @@ class Person:
     as_of: dt.date = strawberry.field(description="The date every field of this person is answered for.")
 
     @classmethod
-    def from_row(cls, row: dict, as_of: dt.date) -> "Person":
+    def from_row(cls, row: dict, as_of: dt.date) -> Person:
         return cls(id=strawberry.ID(row["id"]), name=row["name"], as_of=as_of)
 
     async def _work(self, info: Info[Context, None]) -> dict | None:

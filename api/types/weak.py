@@ -32,7 +32,7 @@ class WeakCase:
     as_of: dt.date = strawberry.field(description="The date the case is answered for.")
 
     @classmethod
-    def from_row(cls, case: dict, status: str, unit: dict | Organisation, as_of: dt.date) -> "WeakCase":
+    def from_row(cls, case: dict, status: str, unit: dict | Organisation, as_of: dt.date) -> WeakCase:
         st = WeakStatus(status)
         return cls(
             id=strawberry.ID(case["id"]),

@@ -57,7 +57,7 @@ def case_status(var: str, at: str = "$as_of") -> str:
 
 def status_on(case: Mapping[str, Any], day: dt.date) -> str:
     """Python twin of `case_status`."""
-    return (WeakStatus.RECTIFYING if is_open(case, day) else WeakStatus.LIFTED).value
+    return WeakStatus.RECTIFYING.value if is_open(case, day) else WeakStatus.LIFTED.value
 
 
 def open_on(cases: Iterable[Mapping[str, Any]], day: dt.date) -> list[Any]:
