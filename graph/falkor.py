@@ -62,7 +62,11 @@ class FalkorRunner:
         self.graph_name = graph
         self._reconnect_guard = threading.Lock()
         self._marked = False
-        self._connect()
+        try:
+            self._connect()
+        except _GONE as e:  # the server we attached to went with its owner between start and connect
+            if not self._recover():
+                raise EngineUnavailable(f"the embedded FalkorDB server is unreachable: {e}") from e
         self.round_trips = 0
 
     def _connect(self) -> None:
@@ -161,7 +165,18 @@ class FalkorRunner:
 
     def apply_schema(self, constraints: Iterable[tuple[str, str]], indexes: Iterable[tuple[str, str]],
                      rel_types: Iterable[str] = ()) -> None:
-        constraints, indexes = list(constraints), list(indexes)
+        constraints, indexes, rel_types = list(constraints), list(indexes), list(rel_types)
+        try:
+            self._apply_schema(constraints, indexes, rel_types)
+        except EngineUnavailable:
+            # Every step checks what exists before it writes, so after the server came back (its
+            # owner exited mid-way and this process adopted the folder) a second pass is safe.
+            if not self._recover():
+                raise
+            self._apply_schema(constraints, indexes, rel_types)
+
+    def _apply_schema(self, constraints: list[tuple[str, str]], indexes: list[tuple[str, str]],
+                      rel_types: list[str]) -> None:
         # FalkorDB 4.16 caches each statement's plan; a plan made while a relationship type did not
         # yet exist keeps answering as if no link of that type existed, even after links are created
         # (tests/test_falkor_rel_types.py). So every type of the model is made to exist up front.
