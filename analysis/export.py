@@ -42,7 +42,7 @@ from redengine.errors import ConfigError, NotFound, RedEngineError
 from redengine.types import Runner
 
 if TYPE_CHECKING:
-    from redengine.api.context import Principal
+    from redengine.services.access import Principal
 
 PAGE_SIZE = 20000
 PSEUDONYM_ENV = "REDENGINE_PSEUDONYM_KEY"
@@ -233,8 +233,8 @@ def _pseudonymiser(runner: Runner):
 
 def _audit(runner: Runner, principal: Principal | None, scope: str | None, day: dt.date | None, people: int) -> None:
     """Record the export of personal fields in the shared audit log (api.audit)."""
-    from redengine.api import audit
-    from redengine.api.context import Principal, RoleName
+    from redengine.services import audit
+    from redengine.services.access import Principal, RoleName
 
     actor = principal or Principal(token_id="", name=_login(), role=RoleName.ADMIN)
     stmt, params = audit.step(actor, "export.personal", scope, {"as_of": day, "people": people})

@@ -53,21 +53,17 @@ class App(Starlette):
         return SecurityHeaders(super().build_middleware_stack())
 
 
-def _prepare(runner: Runner, demo: bool) -> None:
-    from redengine.schema.apply import apply_schema
+def _prepare(runner: Runner) -> None:
+    from redengine.graph.apply import apply_schema
 
     apply_schema(runner)
-    if demo:
-        from redengine.demo import load_demo_if_empty
-
-        load_demo_if_empty(runner)
 
 
-def create_app(settings: Settings | None = None, *, runner: Runner | None = None, demo: bool = False,
+def create_app(settings: Settings | None = None, *, runner: Runner | None = None,
                schema: strawberry.Schema | None = None) -> Starlette:
     """The ASGI app. Opens the engine named by `settings` in its lifespan unless a `runner` is given
-    (then the caller owns and closes it); applies the schema; with `demo`, loads the demo district
-    into an empty graph."""
+    (then the caller owns and closes it); applies the schema. (`redengine serve --demo` loads the demo
+    district before it builds the app: the API does not know the demo.)"""
     if schema is None:
         from redengine.api.schema import build_schema
 
@@ -80,7 +76,7 @@ def create_app(settings: Settings | None = None, *, runner: Runner | None = None
         owned = runner is None
         r: Runner = await run_in_threadpool(open_runner, settings or Settings.from_env()) if runner is None else runner
         try:
-            await run_in_threadpool(_prepare, r, demo)
+            await run_in_threadpool(_prepare, r)
             app.state.runner = r
             log.info("serving the graph on %s", r.engine)
             yield

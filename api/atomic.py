@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 
-from redengine.api.audit import CREATE_CLAUSE as AUDIT
 from redengine.graph import records
 from redengine.graph.gate import GUARD
 from redengine.graph.statements import Statement, write
 from redengine.schema.model import ROLES, WeakStatus
+from redengine.services.audit import CREATE_CLAUSE as AUDIT
 
 _LOCK = "SET {v}._lock = true SET {v}._lock = null"
 

@@ -11,10 +11,11 @@ import threading
 
 import click
 
-from redengine.api import audit, redact, tokens
+from redengine.api import redact, tokens
 from redengine.api.context import Principal, RoleName
 from redengine.config import Settings
 from redengine.errors import ConfigError, RedEngineError
+from redengine.services import audit
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -75,8 +76,8 @@ def serve(host: str, port: int, demo: bool) -> None:
     import uvicorn
 
     from redengine.api.app import create_app
+    from redengine.graph.apply import apply_schema
     from redengine.graph.engine import open_runner
-    from redengine.schema.apply import apply_schema
 
     settings = Settings.from_env()
     with contextlib.ExitStack() as stack:

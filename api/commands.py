@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any
 
 from redengine import dates
-from redengine.api import atomic, audit
+from redengine.api import atomic
 from redengine.api.context import Principal, RoleName
 from redengine.domain import conventions
 from redengine.domain.cases import case_end, never_lifted
@@ -23,6 +23,7 @@ from redengine.graph import gate as load_gate
 from redengine.graph import records
 from redengine.graph.statements import Statement, read
 from redengine.schema.model import LEADER_MAX_TOWNSHIPS, ROLES, Conclusion, Role, UnitKind, WeakStatus
+from redengine.services import audit
 from redengine.types import Runner
 
 

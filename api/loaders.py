@@ -14,9 +14,10 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from redengine.api import audit, read
 from redengine.api import queries as Q
+from redengine.api import read
 from redengine.api.context import Context
+from redengine.services import audit
 from redengine.types import Runner
 
 Batch = Callable[[Runner, list[str], dt.date], list[Any]]

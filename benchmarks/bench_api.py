@@ -29,7 +29,7 @@ from bench_common import Served, ms, timed
 from redengine.api import queries as Q
 from redengine.api import read
 from redengine.demo import load_demo
-from redengine.demo_district import DEFAULT_AS_OF
+from redengine.demo.district import DEFAULT_AS_OF
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
 from redengine.graph.statements import read as statement
 

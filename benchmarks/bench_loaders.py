@@ -25,9 +25,9 @@ import time
 from pathlib import Path
 
 from redengine.demo import generate_rosters
+from redengine.graph.apply import apply_schema
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
 from redengine.loaders import load_rosters
-from redengine.schema.apply import apply_schema
 
 AS_OF = dt.date(2019, 4, 28)
 LATER = dt.date(2019, 10, 1)

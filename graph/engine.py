@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterator
 
 from redengine.config import Settings
-from redengine.types import Runner
+from redengine.graph.runner import Runner
 
 
 def open_runner(settings: Settings) -> Runner:

@@ -55,6 +55,8 @@ class FalkorRunner:
 
     engine = "falkordb"
 
+    transactional_batches = False  # write_batch runs its steps one by one (every batch is convergent)
+
     def __init__(self, socket_path: str | None = None, graph: str = "redengine", *, host: str | None = None,
                  port: int | None = None, server: EmbeddedServer | None = None):
         self._server = server

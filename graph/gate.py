@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from redengine.errors import RedEngineError
+from redengine.graph.runner import Runner
 from redengine.graph.statements import read, write
-from redengine.types import Runner
 
 TTL_ENV = "REDENGINE_LOAD_LOCK_TTL"
 DEFAULT_TTL = 120.0

@@ -44,6 +44,8 @@ def index_statement(label: str, prop: str) -> Statement:
 class Neo4jRunner:
     engine = "neo4j"
 
+    transactional_batches = True  # write_batch is one managed transaction
+
     def __init__(self, settings: Neo4jSettings):
         import neo4j
         from neo4j import exceptions as nx

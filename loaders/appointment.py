@@ -12,7 +12,7 @@ from typing import Any
 from redengine.domain import conventions
 from redengine.graph import records
 from redengine.loaders import queries
-from redengine.loaders.plan import Ctx, Plan
+from redengine.loaders.plan import Change, Ctx, Plan
 from redengine.loaders.problems import Reason
 from redengine.loaders.rows import AppointmentRow
 from redengine.loaders.state import Units
@@ -83,7 +83,8 @@ def plan_appointments(ctx: Ctx, rows: list[AppointmentRow]) -> Plan:
         # an empty cell is "not given": it keeps the stored value (the upsert coalesces) and is no correction
         if g is not None and all(v is None or g[k] == v for k, v in given.items()):
             continue
-        plan.note(f"{r.type.value}s {'added' if g is None else 'corrected'}", example=f"{r.person_id} @ {r.unit_id} {r.date}")
+        plan.note(f"{r.type.value}s {'added' if g is None else 'corrected'}", example=f"{r.person_id} @ {r.unit_id} {r.date}",
+                  change=Change.ADDED if g is None else Change.CHANGED)
         target.append({"id": rid, "person_id": r.person_id, "unit_id": r.unit_id, "doc_no": r.doc_no, "source": src, **row})
     plan.add(records.UPSERT_OPINIONS, opinions)
     plan.add(records.UPSERT_NOTICES, notices)

@@ -16,7 +16,7 @@ from redengine.domain.dated import in_force as _holds
 from redengine.domain.dated import overlaps as _overlap
 from redengine.domain.leaders import Seat, has_district_seat
 from redengine.graph import links
-from redengine.loaders.plan import Ctx, Plan
+from redengine.loaders.plan import Change, Ctx, Plan
 from redengine.loaders.problems import Reason
 from redengine.loaders.rows import LinkRow
 from redengine.loaders.state import Units
@@ -108,8 +108,8 @@ def plan_roles(ctx: Ctx, rows: list[LinkRow]) -> Plan:
     _conventions(ctx, by_key, graph, units)
     plan = Plan(covered=covered, left_out=left_out)
     for rel in sorted(ROLE_BY_REL):
-        plan.add(links.END[rel], ends[rel], "links ended")
-        plan.add(links.CORRECT_END[rel], corrects[rel], "link ends corrected")
+        plan.add(links.END[rel], ends[rel], "links ended", Change.ENDED)
+        plan.add(links.CORRECT_END[rel], corrects[rel], "link ends corrected", Change.CHANGED)
         add_opens(ctx, plan, rel, opens[rel], "links opened")
     return plan
 

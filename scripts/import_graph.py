@@ -17,7 +17,7 @@ mapping = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptoo
 
 
 def group(module: str) -> str:
-    """redengine.api.types.x → api; redengine.demo_names → demo; redengine.cli → redengine.cli."""
+    """redengine.api.types.x → api; redengine.demo.names → demo; redengine.cli → redengine.cli."""
     parts = module.split(".")
     if len(parts) < 2:
         return "redengine"

@@ -14,7 +14,6 @@ import pytest
 from redengine.analysis import analyses
 from redengine.analysis.export import ExportNotAllowed, to_networkx
 from redengine.analysis.files import write_graph
-from redengine.api import audit
 from redengine.api.context import Principal, RoleName
 from redengine.errors import ConfigError, NotFound
 from redengine.graph import links, records
@@ -22,6 +21,7 @@ from redengine.graph.statements import read
 from redengine.loaders import load_tables
 from redengine.loaders.table import Table
 from redengine.schema.model import DATED_LINKS
+from redengine.services import audit
 
 D = dt.date
 NAMES = {"P1": "王芳", "P2": "李强", "P3": "赵敏", "P4": "陈刚", "P5": "刘洋"}

@@ -109,7 +109,7 @@ def test_mass_end_guard_at_a_fifth_of_the_scope(runner, tmp_path):
 
 
 def test_a_graph_that_never_had_the_schema_gets_it_first(runner, tmp_path):
-    from redengine.schema.apply import schema_version
+    from redengine.graph.apply import schema_version
     from redengine.schema.model import SCHEMA_VERSION
 
     runner.delete_graph()

@@ -11,9 +11,9 @@ from redengine.config import Settings
 from redengine.domain import statements as dated_reads
 from redengine.errors import DataDirInUse, EngineUnavailable, UniquenessError
 from redengine.graph import links, queries
+from redengine.graph.apply import apply_schema, schema_version
 from redengine.graph.engine import connect
 from redengine.graph.falkor import EmbeddedServer
-from redengine.schema.apply import apply_schema, schema_version
 from redengine.schema.model import SCHEMA_VERSION
 
 D = dt.date

@@ -10,14 +10,21 @@ import json
 import logging
 import secrets
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from redengine.graph import statements
 from redengine.graph.statements import Statement, read
 
 if TYPE_CHECKING:
-    from redengine.api.context import Context, Principal
+    from redengine.services.access import Principal
     from redengine.types import Runner
+
+
+class Asking(Protocol):
+    """Whatever carries the engine and who is asking (the API's request context)."""
+
+    runner: Runner
+    principal: Principal
 
 log = logging.getLogger("redengine.audit")
 
@@ -91,7 +98,7 @@ def write(runner: Runner, steps: list[tuple[Statement, dict[str, Any]]]) -> None
         raise
 
 
-def record(ctx: Context, action: str, target: str | None, detail: Any = None) -> str:
+def record(ctx: Asking, action: str, target: str | None, detail: Any = None) -> str:
     """Write one audit entry now (e.g. action "read_sensitive", target the person id); return its id."""
     entry = step(ctx.principal, action, target, detail)
     write(ctx.runner, [entry])

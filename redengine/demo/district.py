@@ -17,7 +17,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from redengine import demo_names as names
+from redengine.demo import names
 
 LAUNCH = dt.date(2017, 4, 28)  # the Red Engine Project started
 DEFAULT_AS_OF = dt.date(2019, 4, 28)  # end of the two-year pilot: the date the demo rosters describe
