@@ -1,6 +1,6 @@
 """Write services behind the mutations: check who may, validate against the graph, then write once.
 
-Each command is planned first (`plan_*`: reads the facts, collects every problem as a `UserError`,
+Each command is planned first (`plan_*`: reads the facts, collects every problem as a `CommandProblem`,
 or returns the write steps and the result) and then run by `execute`, which writes the steps and
 the audit entry in one batch. A refused command writes nothing but its audit entry.
 """
@@ -10,15 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from redengine import dates
 from redengine.api import atomic
 from redengine.api.context import Principal, RoleName
+from redengine.api.errors import API_CODE, ErrorCode
 from redengine.domain import conventions
 from redengine.domain.cases import case_end, never_lifted
 from redengine.domain.dated import holds
+from redengine.errors import Reason, RedEngineError
 from redengine.graph import gate as load_gate
 from redengine.graph import records
 from redengine.graph.statements import Statement, read
@@ -27,33 +28,22 @@ from redengine.services import audit
 from redengine.types import Runner
 
 
-class ErrorCode(str, Enum):
-    NOT_FOUND = "NOT_FOUND"
-    FORBIDDEN = "FORBIDDEN"
-    INVALID = "INVALID"
-    DATE_ORDER = "DATE_ORDER"
-    WRONG_UNIT_KIND = "WRONG_UNIT_KIND"
-    DUPLICATE_OPEN_LINK = "DUPLICATE_OPEN_LINK"
-    OVERLAPPING_LINK = "OVERLAPPING_LINK"
-    NO_OPEN_LINK = "NO_OPEN_LINK"
-    LEADER_TOWNSHIP_COUNT = "LEADER_TOWNSHIP_COUNT"  # a warning: a leader contacts more than 2 townships
-    ROLE_ALREADY_HELD = "ROLE_ALREADY_HELD"          # a warning: the unit already has a secretary/commissioner
-    DUPLICATE_OPEN_CASE = "DUPLICATE_OPEN_CASE"
-    OVERLAPPING_CASE = "OVERLAPPING_CASE"
-    ALREADY_LIFTED = "ALREADY_LIFTED"
-    NOT_WRITTEN = "NOT_WRITTEN"  # the write changed nothing it was planned to (the graph moved under it)
-    LOAD_IN_PROGRESS = "LOAD_IN_PROGRESS"  # a roster load holds the graph's write gate (graph/gate.py)
-
-
 @dataclass(frozen=True)
-class UserError:
-    code: ErrorCode
+class CommandProblem:
+    """Why a command is refused (or a warning about it): a reason, the input field at fault, a message."""
+
+    reason: Reason
     field: str | None
     message: str
 
+    @property
+    def code(self) -> ErrorCode:
+        """The public code clients see (`api/errors.py` maps every reason a command gives)."""
+        return API_CODE[self.reason]
+
 
 @dataclass
-class Plan:
+class CommandPlan:
     """What a valid command will write, and what it reports back."""
 
     action: str
@@ -61,7 +51,7 @@ class Plan:
     steps: list[tuple[Statement, dict]]
     result: dict[str, Any]
     detail: dict[str, Any] = field(default_factory=dict)
-    warnings: list[UserError] = field(default_factory=list)
+    warnings: list[CommandProblem] = field(default_factory=list)
     #: per step, how many things it must report written (its first column, summed); None: not checked
     expect: list[int | None] | None = None
     #: the one statement (api/atomic.py) that re-checks, writes and audits together; replaces `steps`
@@ -77,10 +67,10 @@ class Plan:
         return out
 
 
-class Refused(Exception):
+class Refused(RedEngineError):
     """The command is invalid or not allowed; nothing was written."""
 
-    def __init__(self, action: str, target: str, errors: list[UserError]):
+    def __init__(self, action: str, target: str, errors: list[CommandProblem]):
         super().__init__("; ".join(e.message for e in errors))
         self.action, self.target, self.errors = action, target, list(errors)
 
@@ -88,12 +78,12 @@ class Refused(Exception):
 @dataclass
 class Outcome:
     result: dict[str, Any] | None
-    errors: list[UserError]
-    warnings: list[UserError] = field(default_factory=list)
+    errors: list[CommandProblem]
+    warnings: list[CommandProblem] = field(default_factory=list)
 
 
-def execute(runner: Runner, principal: Principal, planner: Callable[[], Plan]) -> Outcome:
-    """Plan, then write the steps and the audit entry together; a refusal is audited and written nowhere else."""
+def execute(runner: Runner, principal: Principal, planner: Callable[[], CommandPlan]) -> Outcome:
+    """CommandPlan, then write the steps and the audit entry together; a refusal is audited and written nowhere else."""
     try:
         plan = planner()
     except Refused as r:
@@ -114,7 +104,7 @@ def execute(runner: Runner, principal: Principal, planner: Callable[[], Plan]) -
         raise
     missed = plan.shortfall(results)
     if missed:
-        error = UserError(ErrorCode.NOT_WRITTEN, None, f"nothing was changed as planned ({'; '.join(missed)}); "
+        error = CommandProblem(Reason.NOT_WRITTEN, None, f"nothing was changed as planned ({'; '.join(missed)}); "
                                                        "read the current state and try again")
         audit.write(runner, [audit.step(principal, plan.action, plan.target,
                                         {**detail, "outcome": "not_written", "missed": missed})])
@@ -131,7 +121,7 @@ def _refused(runner: Runner, principal: Principal, r: Refused, raced: bool = Fal
     return Outcome(None, r.errors)
 
 
-def _write_atomic(runner: Runner, principal: Principal, planner: Callable[[], Plan], plan: Plan,
+def _write_atomic(runner: Runner, principal: Principal, planner: Callable[[], CommandPlan], plan: CommandPlan,
                   detail: dict[str, Any]) -> Outcome:
     """Write the plan's single statement (check, write and audit entry commit together or not at all).
     If its condition no longer held, the graph moved since the plan's read: plan again, so the refusal
@@ -147,7 +137,7 @@ def _write_atomic(runner: Runner, principal: Principal, planner: Callable[[], Pl
         return Outcome(plan.result, [], plan.warnings)
     held = load_gate.held_by(runner)
     if held is not None:
-        error = UserError(ErrorCode.LOAD_IN_PROGRESS, None, f"a roster load ({held}) is writing to the graph; "
+        error = CommandProblem(Reason.LOAD_IN_PROGRESS, None, f"a roster load ({held}) is writing to the graph; "
                                                             "try again when it has finished")
         audit.write(runner, [audit.step(principal, plan.action, plan.target,
                                         {**detail, "outcome": "refused", "errors": [{"code": error.code.value}]})])
@@ -156,7 +146,7 @@ def _write_atomic(runner: Runner, principal: Principal, planner: Callable[[], Pl
         planner()
     except Refused as r:
         return _refused(runner, principal, r, raced=True)
-    error = UserError(ErrorCode.NOT_WRITTEN, None, "nothing was changed as planned (the graph changed under the "
+    error = CommandProblem(Reason.NOT_WRITTEN, None, "nothing was changed as planned (the graph changed under the "
                                                    "write); read the current state and try again")
     audit.write(runner, [audit.step(principal, plan.action, plan.target, {**detail, "outcome": "not_written"})])
     return Outcome(None, [error])
@@ -169,7 +159,7 @@ def _source(principal: Principal) -> str:
 def _admin_only(principal: Principal, action: str, target: str, what: str) -> None:
     """Refuse at once (before reading anything) unless the principal is an admin."""
     if principal.role is not RoleName.ADMIN:
-        raise Refused(action, target, [UserError(ErrorCode.FORBIDDEN, None, f"a {principal.role.value} token may not {what}")])
+        raise Refused(action, target, [CommandProblem(Reason.FORBIDDEN, None, f"a {principal.role.value} token may not {what}")])
 
 
 # -- facts ------------------------------------------------------------------------------------------
@@ -254,39 +244,39 @@ def _unit_kind(kind: str | None) -> UnitKind | None:
 # -- dated links ------------------------------------------------------------------------------------
 
 def _link_facts(runner: Runner, principal: Principal, role: Role, person_id: str, unit_id: str, on: dt.date,
-                verb: str) -> tuple[str, str, dict, list[UserError]]:
+                verb: str) -> tuple[str, str, dict, list[CommandProblem]]:
     """What starting or ending a link needs first: admins only (refused at once), then the facts as of
     `on` and a NOT_FOUND error for a missing person or unit. Returns action, target, facts, errors."""
     action, target = f"link.{verb}.{role.value}", f"{person_id}->{unit_id}"
     _admin_only(principal, action, target, f"{verb} a {role.value} link")
-    errors: list[UserError] = []
+    errors: list[CommandProblem] = []
     f = _one(runner, LINK_FACTS[ROLES[role].rel], {"person_id": person_id, "unit_id": unit_id, "on": on})
     if f.get("person") is None:
-        errors.append(UserError(ErrorCode.NOT_FOUND, "personId", f"no person with id {person_id!r}"))
+        errors.append(CommandProblem(Reason.UNKNOWN_REF, "personId", f"no person with id {person_id!r}"))
     if f.get("unit") is None:
-        errors.append(UserError(ErrorCode.NOT_FOUND, "unitId", f"no unit with id {unit_id!r}"))
+        errors.append(CommandProblem(Reason.UNKNOWN_REF, "unitId", f"no unit with id {unit_id!r}"))
     return action, target, f, errors
 
 
 def plan_start_link(runner: Runner, principal: Principal, role: Role, person_id: str, unit_id: str,
-                    start: dt.date) -> Plan:
+                    start: dt.date) -> CommandPlan:
     spec = ROLES[role]
     action, target, f, errors = _link_facts(runner, principal, role, person_id, unit_id, start, "start")
     if f.get("unit") is not None:
         kind = _unit_kind(f.get("kind"))
         if kind not in spec.unit_kinds:
             allowed = ", ".join(sorted(k.value for k in spec.unit_kinds))
-            errors.append(UserError(ErrorCode.WRONG_UNIT_KIND, "unitId",
+            errors.append(CommandProblem(Reason.WRONG_KIND, "unitId",
                                     f"a {role.value} link needs a unit of kind {allowed}; {unit_id} is {f.get('kind')}"))
         if f.get("unit_to") is not None and start >= f["unit_to"]:
-            errors.append(UserError(ErrorCode.DATE_ORDER, "from",
+            errors.append(CommandProblem(Reason.BAD_ORDER, "from",
                                     f"unit {unit_id} ended on {f['unit_to']}; a link cannot start on {start}"))
     for link in f.get("links") or []:
         if link["to"] is None:
-            errors.append(UserError(ErrorCode.DUPLICATE_OPEN_LINK, None,
+            errors.append(CommandProblem(Reason.DUPLICATE_OPEN_LINK, None,
                                     f"{person_id} already holds an open {role.value} link to {unit_id} (from {link['from']})"))
         elif link["to"] > start:
-            errors.append(UserError(ErrorCode.OVERLAPPING_LINK, "from",
+            errors.append(CommandProblem(Reason.OVERLAPPING_LINK, "from",
                                     f"{person_id} held a {role.value} link to {unit_id} from {link['from']} to "
                                     f"{link['to']}; a new one must start on or after {link['to']}"))
     if errors:
@@ -298,52 +288,52 @@ def plan_start_link(runner: Runner, principal: Principal, role: Role, person_id:
     stmt = (atomic.REOPEN_LINK if void else atomic.START_LINK)[spec.rel]
     params = {"src": person_id, "dst": unit_id, "from": start, "source": row["source"]}
     detail = {"from": start.isoformat(), **({"reopened": True} if void else {})}
-    return Plan(action, target, [], result, detail, _link_warnings(role, person_id, unit_id, start, f),
+    return CommandPlan(action, target, [], result, detail, _link_warnings(role, person_id, unit_id, start, f),
                 atomic=(stmt, load_gate.guard_params() | params))
 
 
-def _link_warnings(role: Role, person_id: str, unit_id: str, start: dt.date, facts: dict) -> list[UserError]:
+def _link_warnings(role: Role, person_id: str, unit_id: str, start: dt.date, facts: dict) -> list[CommandProblem]:
     """Conventions the loaders warn about too: they do not block the write."""
     warnings = []
     townships = sorted(set(facts.get("person_units") or []) | {unit_id})
     if role is Role.LEADER and not conventions.leader_townships_ok(len(townships)):
-        warnings.append(UserError(ErrorCode.LEADER_TOWNSHIP_COUNT, "unitId",
+        warnings.append(CommandProblem(Reason.LEADER_TOWNSHIP_COUNT, "unitId",
                                   f"{person_id} now contacts {len(townships)} townships on {start} "
                                   f"({', '.join(townships)}); a leader contacts 1 to {LEADER_MAX_TOWNSHIPS}"))
     holders = sorted(set(facts.get("unit_holders") or []))
     if holders and conventions.too_many_holders(role, len(holders) + 1):
-        warnings.append(UserError(ErrorCode.ROLE_ALREADY_HELD, "unitId",
+        warnings.append(CommandProblem(Reason.ROLE_ALREADY_HELD, "unitId",
                                   f"{unit_id} already has a {role.value} on {start}: {', '.join(holders)}; "
                                   "end that link if this one replaces it"))
     return warnings
 
 
 def plan_end_link(runner: Runner, principal: Principal, role: Role, person_id: str, unit_id: str,
-                  end: dt.date) -> Plan:
+                  end: dt.date) -> CommandPlan:
     spec = ROLES[role]
     action, target, f, errors = _link_facts(runner, principal, role, person_id, unit_id, end, "end")
     if errors:
         raise Refused(action, target, errors)
     open_links = [link for link in f.get("links") or [] if link["to"] is None]
     if not open_links:
-        errors.append(UserError(ErrorCode.NO_OPEN_LINK, None, f"{person_id} holds no open {role.value} link to {unit_id}"))
+        errors.append(CommandProblem(Reason.NO_OPEN_LINK, None, f"{person_id} holds no open {role.value} link to {unit_id}"))
     else:
         start = max(link["from"] for link in open_links)
         if end < start:
-            errors.append(UserError(ErrorCode.DATE_ORDER, "to",
+            errors.append(CommandProblem(Reason.BAD_ORDER, "to",
                                     f"the {role.value} link started on {start}; it cannot end on {end}"))
     if errors:
         raise Refused(action, target, errors)
     params = {"src": person_id, "dst": unit_id, "to": end, "source": _source(principal)}
     result = {"role": role, "person_id": person_id, "unit_id": unit_id, "from": start, "to": end}
-    return Plan(action, target, [], result, {"to": end.isoformat()},
+    return CommandPlan(action, target, [], result, {"to": end.isoformat()},
                 atomic=(atomic.END_LINK[spec.rel], load_gate.guard_params() | params))
 
 
 # -- appointment records ----------------------------------------------------------------------------
 
 def _township_scope_errors(runner: Runner, principal: Principal, person_id: str, unit_id: str,
-                           on: dt.date) -> list[UserError]:
+                           on: dt.date) -> list[CommandProblem]:
     """A township token's targets must lie in its scope, checked before anything about them is read.
 
     Only the township's own subtree and the links into it are read, so an id outside the scope gets
@@ -356,23 +346,23 @@ def _township_scope_errors(runner: Runner, principal: Principal, person_id: str,
 
     township, today = principal.township_id or reads.NOTHING, dates.today()
     subtrees = {day: reads.subtree(runner, township, day) for day in (today, on)}
-    errors: list[UserError] = []
+    errors: list[CommandProblem] = []
     if unit_id not in subtrees[today]:
-        errors.append(UserError(ErrorCode.FORBIDDEN, "unitId", f"unitId: not a unit of township {township}"))
+        errors.append(CommandProblem(Reason.FORBIDDEN, "unitId", f"unitId: not a unit of township {township}"))
     person_in = False
     for day, seen in subtrees.items():
         [rows] = reads.grouped(runner, PERSON_LINKS_OF, [person_id], day, rels=ALL_PERSON_RELS)
         person_in = person_in or any(r["unit"] is not None and r["unit"]["id"] in seen for r in rows)
     if not person_in:
-        errors.append(UserError(ErrorCode.FORBIDDEN, "personId",
+        errors.append(CommandProblem(Reason.FORBIDDEN, "personId",
                                 f"personId: not a person linked to township {township}"))
     return errors
 
 
 def _check_record_target(runner: Runner, principal: Principal, person_id: str, unit_id: str, on: dt.date,
-                         errors: list[UserError]) -> None:
+                         errors: list[CommandProblem]) -> None:
     if principal.role is RoleName.ANALYST:
-        errors.append(UserError(ErrorCode.FORBIDDEN, None, "an analyst token is read-only"))
+        errors.append(CommandProblem(Reason.FORBIDDEN, None, "an analyst token is read-only"))
         return
     if principal.role is RoleName.TOWNSHIP:
         outside = _township_scope_errors(runner, principal, person_id, unit_id, on)
@@ -381,26 +371,26 @@ def _check_record_target(runner: Runner, principal: Principal, person_id: str, u
             return
     f = _one(runner, RECORD_FACTS, {"person_id": person_id, "unit_id": unit_id, "on": on, "today": dates.today()})
     if f.get("person") is None:
-        errors.append(UserError(ErrorCode.NOT_FOUND, "personId", f"no person with id {person_id!r}"))
+        errors.append(CommandProblem(Reason.UNKNOWN_REF, "personId", f"no person with id {person_id!r}"))
     if f.get("unit") is None:
-        errors.append(UserError(ErrorCode.NOT_FOUND, "unitId", f"no unit with id {unit_id!r}"))
+        errors.append(CommandProblem(Reason.UNKNOWN_REF, "unitId", f"no unit with id {unit_id!r}"))
         return
     if not conventions.gives_records(f.get("kind")):
-        errors.append(UserError(ErrorCode.WRONG_UNIT_KIND, "unitId",
+        errors.append(CommandProblem(Reason.WRONG_KIND, "unitId",
                                 f"opinions and notices come from a village or community; {unit_id} is {f.get('kind')}"))
     # A township records for the villages it governs today, whatever date the record bears (no backdating
     # into a village it has lost), and that were its villages on the record's date (or still are).
     if principal.role is RoleName.TOWNSHIP and not (principal.township_id in (f.get("townships") or [])
                                                     and principal.township_id in (f.get("townships_today") or [])):
-        errors.append(UserError(ErrorCode.FORBIDDEN, "unitId",
+        errors.append(CommandProblem(Reason.FORBIDDEN, "unitId",
                                 f"{unit_id} is not a village of township {principal.township_id} today"))
 
 
 def plan_record_opinion(runner: Runner, principal: Principal, person_id: str, unit_id: str, date: dt.date,
-                        conclusion: Conclusion, doc_no: str | None) -> Plan:
+                        conclusion: Conclusion, doc_no: str | None) -> CommandPlan:
     oid = records.opinion_id(person_id, unit_id, date.isoformat())
     action = "opinion.record"
-    errors: list[UserError] = []
+    errors: list[CommandProblem] = []
     _check_record_target(runner, principal, person_id, unit_id, date, errors)
     if errors:
         raise Refused(action, oid, errors)
@@ -411,17 +401,17 @@ def plan_record_opinion(runner: Runner, principal: Principal, person_id: str, un
     result = {"id": oid, "person_id": person_id, "unit_id": unit_id, "date": date, "conclusion": conclusion,
               "doc_no": doc_no}
     detail = {"conclusion": conclusion.value, "doc_no": doc_no}
-    return Plan(action, oid, [], result, detail, atomic=(atomic.UPSERT_OPINION, load_gate.guard_params() | {"rows": [row]}))
+    return CommandPlan(action, oid, [], result, detail, atomic=(atomic.UPSERT_OPINION, load_gate.guard_params() | {"rows": [row]}))
 
 
 def plan_record_notice(runner: Runner, principal: Principal, person_id: str, unit_id: str, start: dt.date,
-                       end: dt.date | None, doc_no: str | None) -> Plan:
+                       end: dt.date | None, doc_no: str | None) -> CommandPlan:
     nid = records.notice_id(person_id, unit_id, start.isoformat())
     action = "notice.record"
-    errors: list[UserError] = []
+    errors: list[CommandProblem] = []
     _check_record_target(runner, principal, person_id, unit_id, start, errors)
-    if end is not None and end < start and not any(e.code is ErrorCode.FORBIDDEN for e in errors):
-        errors.append(UserError(ErrorCode.DATE_ORDER, "to", f"the notice's last day {end} is before its first day {start}"))
+    if end is not None and end < start and not any(e.reason is Reason.FORBIDDEN for e in errors):
+        errors.append(CommandProblem(Reason.BAD_ORDER, "to", f"the notice's last day {end} is before its first day {start}"))
     if errors:
         raise Refused(action, nid, errors)
     row = {"id": nid, "person_id": person_id, "unit_id": unit_id, "from": start, "to": end, "doc_no": doc_no,
@@ -432,15 +422,15 @@ def plan_record_notice(runner: Runner, principal: Principal, person_id: str, uni
         doc_no = doc_no if doc_no is not None else stored.get("doc_no")
     result = {"id": nid, "person_id": person_id, "unit_id": unit_id, "from": start, "to": end, "doc_no": doc_no}
     detail = {"to": end.isoformat() if end else None, "doc_no": doc_no}
-    return Plan(action, nid, [], result, detail, atomic=(atomic.UPSERT_NOTICE, load_gate.guard_params() | {"rows": [row]}))
+    return CommandPlan(action, nid, [], result, detail, atomic=(atomic.UPSERT_NOTICE, load_gate.guard_params() | {"rows": [row]}))
 
 
 # -- weak-organisation cases ------------------------------------------------------------------------
 
-def _clean_reasons(reasons: list[str], errors: list[UserError]) -> list[str]:
+def _clean_reasons(reasons: list[str], errors: list[CommandProblem]) -> list[str]:
     out = [r.strip() for r in reasons if r and r.strip()]
     if len(out) != len(reasons):
-        errors.append(UserError(ErrorCode.INVALID, "reasons", "a reason must not be empty"))
+        errors.append(CommandProblem(Reason.BAD_VALUE, "reasons", "a reason must not be empty"))
     return out
 
 
@@ -454,45 +444,45 @@ def _case_result(row: dict) -> dict:
 
 
 def plan_open_weak_case(runner: Runner, principal: Principal, unit_id: str, flagged_on: dt.date,
-                        reasons: list[str]) -> Plan:
+                        reasons: list[str]) -> CommandPlan:
     cid = records.weak_case_id(unit_id, flagged_on.isoformat())
     action = "weak_case.open"
     _admin_only(principal, action, cid, "open a weak-organisation case")
-    errors: list[UserError] = []
+    errors: list[CommandProblem] = []
     reasons = _clean_reasons(reasons, errors)
     f = _one(runner, UNIT_CASES, {"unit_id": unit_id})
     if f.get("unit") is None:
-        errors.append(UserError(ErrorCode.NOT_FOUND, "unitId", f"no unit with id {unit_id!r}"))
+        errors.append(CommandProblem(Reason.UNKNOWN_REF, "unitId", f"no unit with id {unit_id!r}"))
     elif _unit_kind(f.get("kind")) is UnitKind.DISTRICT:
-        errors.append(UserError(ErrorCode.WRONG_UNIT_KIND, "unitId", "the district itself cannot be flagged as weak"))
+        errors.append(CommandProblem(Reason.WRONG_KIND, "unitId", "the district itself cannot be flagged as weak"))
     for case in f.get("cases") or []:
         if never_lifted(case):
-            errors.append(UserError(ErrorCode.DUPLICATE_OPEN_CASE, "unitId",
+            errors.append(CommandProblem(Reason.DUPLICATE_OPEN_CASE, "unitId",
                                     f"{unit_id} already has an open case {case['id']} (flagged {case['flagged_on']})"))
         elif case["flagged_on"] <= flagged_on < (case_end(case) or dt.date.max) or case["flagged_on"] == flagged_on:
-            errors.append(UserError(ErrorCode.OVERLAPPING_CASE, "flaggedOn",
+            errors.append(CommandProblem(Reason.OVERLAPPING_CASE, "flaggedOn",
                                     f"case {case['id']} covered {unit_id} from {case['flagged_on']} to {case['lifted_on']}"))
     if errors:
         raise Refused(action, cid, errors)
     row = {"id": cid, "unit_id": unit_id, "flagged_on": flagged_on, "reasons": reasons,
            "status": WeakStatus.RECTIFYING.value, "lifted_on": None, "source": _source(principal)}
     params = {"id": cid, "unit_id": unit_id, "flagged_on": flagged_on, "reasons": reasons, "source": row["source"]}
-    return Plan(action, cid, [], _case_result(row), {"reasons": reasons},
+    return CommandPlan(action, cid, [], _case_result(row), {"reasons": reasons},
                 atomic=(atomic.OPEN_WEAK_CASE, load_gate.guard_params() | params))
 
 
 def _existing_case(runner: Runner, case_id: str, action: str) -> dict:
     case = _one(runner, CASE_BY_ID, {"id": case_id})
     if not case:
-        raise Refused(action, case_id, [UserError(ErrorCode.NOT_FOUND, "id", f"no weak-organisation case {case_id!r}")])
+        raise Refused(action, case_id, [CommandProblem(Reason.UNKNOWN_REF, "id", f"no weak-organisation case {case_id!r}")])
     case["reasons"] = list(case.get("reasons") or [])
     return case
 
 
-def plan_update_weak_case(runner: Runner, principal: Principal, case_id: str, reasons: list[str]) -> Plan:
+def plan_update_weak_case(runner: Runner, principal: Principal, case_id: str, reasons: list[str]) -> CommandPlan:
     action = "weak_case.update"
     _admin_only(principal, action, case_id, "update a weak-organisation case")
-    errors: list[UserError] = []
+    errors: list[CommandProblem] = []
     reasons = _clean_reasons(reasons, errors)
     case = _existing_case(runner, case_id, action)
     if errors:
@@ -500,23 +490,23 @@ def plan_update_weak_case(runner: Runner, principal: Principal, case_id: str, re
     row = _case_row(case, principal) | {"reasons": reasons}
     detail = {"reasons": reasons, "previous_reasons": case["reasons"]}
     params = {"id": case_id, "reasons": reasons, "source": row["source"]}
-    return Plan(action, case_id, [], _case_result(row), detail,
+    return CommandPlan(action, case_id, [], _case_result(row), detail,
                 atomic=(atomic.UPDATE_WEAK_CASE, load_gate.guard_params() | params))
 
 
-def plan_lift_weak_case(runner: Runner, principal: Principal, case_id: str, lifted_on: dt.date) -> Plan:
+def plan_lift_weak_case(runner: Runner, principal: Principal, case_id: str, lifted_on: dt.date) -> CommandPlan:
     action = "weak_case.lift"
     _admin_only(principal, action, case_id, "lift a weak-organisation case")
-    errors: list[UserError] = []
+    errors: list[CommandProblem] = []
     case = _existing_case(runner, case_id, action)
     if case["status"] == WeakStatus.LIFTED.value:
-        errors.append(UserError(ErrorCode.ALREADY_LIFTED, "id", f"case {case_id} was lifted on {case['lifted_on']}"))
+        errors.append(CommandProblem(Reason.ALREADY_LIFTED, "id", f"case {case_id} was lifted on {case['lifted_on']}"))
     elif lifted_on < case["flagged_on"]:
-        errors.append(UserError(ErrorCode.DATE_ORDER, "liftedOn",
+        errors.append(CommandProblem(Reason.BAD_ORDER, "liftedOn",
                                 f"case {case_id} was flagged on {case['flagged_on']}; it cannot be lifted on {lifted_on}"))
     if errors:
         raise Refused(action, case_id, errors)
     row = _case_row(case, principal) | {"status": WeakStatus.LIFTED.value, "lifted_on": lifted_on}
     params = {"id": case_id, "lifted_on": lifted_on, "source": row["source"]}
-    return Plan(action, case_id, [], _case_result(row), {"lifted_on": lifted_on.isoformat()},
+    return CommandPlan(action, case_id, [], _case_result(row), {"lifted_on": lifted_on.isoformat()},
                 atomic=(atomic.LIFT_WEAK_CASE, load_gate.guard_params() | params))

@@ -6,7 +6,7 @@ import datetime as dt
 
 import strawberry
 
-from redengine.api.commands import ErrorCode
+from redengine.api.errors import ErrorCode
 from redengine.api.types.common import Conclusion, Role, WeakStatus  # the read side's enums: one name each
 
 UserErrorCode = strawberry.enum(ErrorCode, name="UserErrorCode", description="Why a mutation was refused.")

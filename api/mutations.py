@@ -35,12 +35,12 @@ from redengine.schema import model
 Ctx = Info[Context, None]
 
 
-def _run(info: Ctx, planner: Callable[..., cmd.Plan], *args: Any) -> cmd.Outcome:
+def _run(info: Ctx, planner: Callable[..., cmd.CommandPlan], *args: Any) -> cmd.Outcome:
     c = info.context
     return cmd.execute(c.runner, c.principal, lambda: planner(c.runner, c.principal, *args))
 
 
-def _user_errors(errors: list[cmd.UserError]) -> list[UserError]:
+def _user_errors(errors: list[cmd.CommandProblem]) -> list[UserError]:
     return [UserError(code=e.code, field=e.field, message=e.message) for e in errors]
 
 

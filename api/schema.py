@@ -10,8 +10,8 @@ from strawberry.types import Info
 
 from redengine.api import inputs, pagination, read
 from redengine.api.context import Context
+from redengine.api.dataloaders import loader, may_see, person_visible, visible
 from redengine.api.limits import extensions
-from redengine.api.loaders import loader, may_see, person_visible, visible
 from redengine.api.mutations import Mutation
 from redengine.api.pagination import After, Connection, First
 from redengine.api.types.appointment import AppointmentCheck

@@ -370,7 +370,7 @@ def test_a_write_that_changes_nothing_is_not_reported_ok(runner):
 
     build_world(runner)
     row = {"src": "P9", "dst": "V2", "from": "2020-06-01", "to": None, "source": "test"}
-    plan = cmd.Plan("link.start.liaison", "P9->V2", [(links.OPEN["LIAISES_WITH"], {"rows": [row]})], {}, expect=[1])
+    plan = cmd.CommandPlan("link.start.liaison", "P9->V2", [(links.OPEN["LIAISES_WITH"], {"rows": [row]})], {}, expect=[1])
     out = cmd.execute(runner, Principal("t", "tester", RoleName.ADMIN), lambda: plan)
     assert out.result is None and [e.code for e in out.errors] == [cmd.ErrorCode.NOT_WRITTEN]
     entries = runner.read(AUDIT)

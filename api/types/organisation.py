@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from redengine.api.context import Context
-from redengine.api.loaders import keep_visible, may_see, of_unit
+from redengine.api.dataloaders import keep_visible, may_see, of_unit
 from redengine.api.pagination import After, Connection, First, paginate
 from redengine.api.read import case_status
 from redengine.api.types.common import Kinds, StatusFilter, UnitKind, kinds

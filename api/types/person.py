@@ -15,7 +15,7 @@ import strawberry
 from strawberry.types import Info
 
 from redengine.api.context import Context
-from redengine.api.loaders import audit_loader, keep_visible, may_see, of_person
+from redengine.api.dataloaders import audit_loader, keep_visible, may_see, of_person
 from redengine.api.pagination import After, Connection, First, paginate
 from redengine.api.types.common import Role, RoleFilter, rel_of, role_label, role_of
 

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from redengine.api.context import Context
-from redengine.api.loaders import keep_visible, of_unit
+from redengine.api.dataloaders import keep_visible, of_unit
 from redengine.api.pagination import After, Connection, First, paginate
 from redengine.api.types.common import WeakStatus
 from redengine.api.types.organisation import Organisation
