@@ -11,11 +11,11 @@ import threading
 
 import click
 
-from redengine.api import redact, tokens
+from redengine.api import redact
 from redengine.api.context import Principal, RoleName
 from redengine.config import Settings
 from redengine.errors import ConfigError, RedEngineError
-from redengine.services import audit
+from redengine.services import audit, tokens
 
 
 def _bind(host: str, port: int) -> socket.socket:

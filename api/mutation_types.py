@@ -6,8 +6,8 @@ import datetime as dt
 
 import strawberry
 
-from redengine.api.errors import ErrorCode
 from redengine.api.types.common import Conclusion, Role, WeakStatus  # the read side's enums: one name each
+from redengine.services.codes import ErrorCode
 
 UserErrorCode = strawberry.enum(ErrorCode, name="UserErrorCode", description="Why a mutation was refused.")
 

@@ -1,4 +1,4 @@
-"""The `Mutation` root: thin resolvers that call a command (api/commands.py) and map its outcome."""
+"""The `Mutation` root: thin resolvers that call a command (redengine/services/commands/) and map its outcome."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import Info
 
-from redengine.api import commands as cmd
 from redengine.api.context import Context
 from redengine.api.mutation_types import (
     EndLinkInput,
@@ -31,6 +30,7 @@ from redengine.api.mutation_types import (
 )
 from redengine.api.types.common import Conclusion, Role, WeakStatus
 from redengine.schema import model
+from redengine.services import commands as cmd
 
 Ctx = Info[Context, None]
 

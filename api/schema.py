@@ -8,7 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from redengine.api import inputs, pagination, read
+from redengine.api import inputs, pagination
 from redengine.api.context import Context
 from redengine.api.dataloaders import loader, may_see, person_visible, visible
 from redengine.api.limits import extensions
@@ -20,6 +20,7 @@ from redengine.api.types.coverage import Coverage
 from redengine.api.types.organisation import Organisation
 from redengine.api.types.person import Person
 from redengine.api.types.weak import WeakCase
+from redengine.services import appointment, coverage, read
 
 AS_OF = "The date the answer holds on (YYYY-MM-DD); today when not given."
 SCOPE = ("A unit whose subtree (itself and the units under it) to search; the whole district when not given. "
@@ -113,7 +114,7 @@ class Query:
             unit = await loader(info.context, "unit", d).load(s)
             if unit is None:
                 return None
-        result = read.coverage(info.context.runner, unit, d)
+        result = coverage.coverage(info.context.runner, unit, d)
         result["gaps"] = await _visible_gaps(info.context, result["gaps"], d)
         return Coverage.from_result(result)
 
@@ -141,7 +142,7 @@ class Query:
         seen = visible(info.context, d)
         if seen is not None and not await person_visible(info.context, str(person_id), d):
             return None
-        result = read.appointment_check(info.context.runner, str(person_id), d, seen)
+        result = appointment.appointment_check(info.context.runner, str(person_id), d, seen)
         return AppointmentCheck.from_result(result) if result else None
 
 

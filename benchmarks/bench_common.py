@@ -9,8 +9,8 @@ import time
 import httpx
 import uvicorn
 
-from redengine.api import tokens
 from redengine.api.app import create_app
+from redengine.services import tokens
 
 
 def pct(xs: list[float], p: float) -> float:

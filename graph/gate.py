@@ -5,7 +5,7 @@ API mutation landing in between would be overwritten or contradicted. The gate l
 (properties on the `(:SchemaMeta {id: 'schema'})` node), so it works across processes, servers and on
 both engines: taking it is one conditional write that first writes the node (on Neo4j: its write
 lock, so two takers serialise), and every mutation statement touches the same node and checks it
-(`GUARD`, api/atomic.py). A holder that dies does not keep it: the gate expires `ttl` seconds after
+(`GUARD`, redengine/services/atomic.py). A holder that dies does not keep it: the gate expires `ttl` seconds after
 its last heartbeat, and a holder on this host whose process is gone is taken over at once.
 """
 

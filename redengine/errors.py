@@ -58,7 +58,7 @@ class NotFound(RedEngineError):
 class Reason(str, Enum):
     """Why something is refused or reported: the project's one vocabulary, for the loaders' problems and
     the API's user errors alike. The value is the words a report shows; the API's public codes are
-    mapped from these explicitly (`redengine.api.errors.API_CODE`)."""
+    mapped from these explicitly (`redengine.services.codes.API_CODE`)."""
 
     # file layout
     UNREADABLE = "unreadable file"
@@ -103,6 +103,18 @@ COMMAND_ONLY = frozenset({
     Reason.LEADER_TOWNSHIP_COUNT, Reason.ROLE_ALREADY_HELD, Reason.DUPLICATE_OPEN_CASE, Reason.OVERLAPPING_CASE,
     Reason.ALREADY_LIFTED, Reason.NOT_WRITTEN, Reason.LOAD_IN_PROGRESS,
 })
+
+
+class BadInput(RedEngineError):
+    """A query argument is invalid; the message names it and is shown to the client unmasked."""
+
+    def __init__(self, argument: str, message: str):
+        self.argument = argument
+        super().__init__(f"argument `{argument}`: {message}")
+
+    @property
+    def extensions(self) -> dict[str, str]:
+        return {"code": "BAD_USER_INPUT", "argument": self.argument}
 
 
 class ValidationError(RedEngineError):

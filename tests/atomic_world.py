@@ -14,11 +14,11 @@ from pathlib import Path
 
 from test_api_mutations import build_world
 
-from redengine.api import tokens
 from redengine.config import Settings
 from redengine.graph.apply import apply_schema
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
 from redengine.graph.statements import read
+from redengine.services import tokens
 
 START = "mutation($in: StartLinkInput!) { startLink(input: $in) { ok errors { code } } }"
 END = "mutation($in: EndLinkInput!) { endLink(input: $in) { ok errors { code } } }"

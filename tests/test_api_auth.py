@@ -8,9 +8,9 @@ import pytest
 from apiclient import open_api
 from test_api_mutations import OPINIONS, RECORD_NOTICE, RECORD_OPINION, START_LINK, build_world, codes, snapshot
 
-from redengine.api import tokens
 from redengine.errors import ValidationError
 from redengine.graph.statements import read
+from redengine.services import tokens
 
 TOKENS = read("test.api.tokens", "MATCH (t:ApiToken) RETURN properties(t) AS props")
 PING = "{ __typename }"

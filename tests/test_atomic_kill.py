@@ -145,8 +145,8 @@ class _DiesAfterFirstWrite:
 def _commands():
     import datetime as dt
 
-    from redengine.api import commands as cmd
     from redengine.schema.model import Conclusion, Role
+    from redengine.services import commands as cmd
 
     d = dt.date
     return [
@@ -179,8 +179,8 @@ def test_a_death_right_after_the_write_leaves_it_audited(runner):
     stored by then has its audit entry (the issue measured a link without one)."""
     from test_api_mutations import build_world
 
-    from redengine.api import commands as cmd
     from redengine.api.context import Principal, RoleName
+    from redengine.services import commands as cmd
 
     build_world(runner)
     admin = Principal("t1", "组织部", RoleName.ADMIN)

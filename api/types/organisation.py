@@ -11,9 +11,9 @@ from strawberry.types import Info
 from redengine.api.context import Context
 from redengine.api.dataloaders import keep_visible, may_see, of_unit
 from redengine.api.pagination import After, Connection, First, paginate
-from redengine.api.read import case_status
 from redengine.api.types.common import Kinds, StatusFilter, UnitKind, kinds
 from redengine.api.types.person import RoleLink
+from redengine.services.read import case_status
 
 if TYPE_CHECKING:
     from redengine.api.types.weak import WeakCase

@@ -8,7 +8,7 @@
 | COMPOSITE_WITHOUT_SECRETARY | a composite committee of the township has no secretary |
 | COMPOSITE_SECRETARY_NOT_ON_TOWNSHIP_COMMITTEE | its secretary is not a committee member of the township it is part of |
 
-The API (`api/read.py` coverage) and the analyses (`analysis/analyses.py` coverage_gaps) both ask
+The API (`redengine/services/coverage.py`) and the analyses (`analysis/analyses.py` coverage_gaps) both ask
 these functions, with the counts each reads.
 """
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from redengine.api.errors import API_CODE, ErrorCode
 from redengine.errors import COMMAND_ONLY, Reason
+from redengine.services.codes import API_CODE, ErrorCode
 
 #: the public codes as published in the SDL before the vocabularies were merged
 PUBLIC = {"NOT_FOUND", "FORBIDDEN", "INVALID", "DATE_ORDER", "WRONG_UNIT_KIND", "DUPLICATE_OPEN_LINK", "OVERLAPPING_LINK",

@@ -64,7 +64,7 @@ ANCESTORS = read(
 
 
 def unit_cols(v: str, p: str = "u_") -> str:
-    """A unit as flat columns (cheaper than a map on FalkorDB); `redengine.api.read` folds them back."""
+    """A unit as flat columns (cheaper than a map on FalkorDB); `redengine.services.read` folds them back."""
     return ", ".join(f"{v}.{k} AS {p}{k}" for k in ("id", "name", "kind", "kind_label", "from", "to"))
 
 
