@@ -24,7 +24,7 @@ _LIFTED = lit(WeakStatus.LIFTED)
 def case_open(var: str, at: str = "$as_of") -> str:
     """Cypher: case `var` is open on the date parameter `at`."""
     return (f"({var}.flagged_on <= date({at}) AND "
-            f"coalesce(date({at}) < {var}.lifted_on, {var}.status <> {_LIFTED}, true))")
+            f"NOT coalesce({var}.lifted_on <= date({at}), {var}.status = {_LIFTED}, false))")
 
 
 def case_end(case: Mapping[str, Any]) -> dt.date | None:
