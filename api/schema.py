@@ -13,6 +13,7 @@ from redengine.api.context import Context
 from redengine.api.limits import extensions
 from redengine.api.loaders import loader, may_see, person_visible, visible
 from redengine.api.mutations import Mutation
+from redengine.api.object_cap import CountingExecutionContext
 from redengine.api.pagination import After, Connection, First
 from redengine.api.types.appointment import AppointmentCheck
 from redengine.api.types.common import Role, UnitKind, WeakStatus, kinds, rel_of
@@ -20,6 +21,7 @@ from redengine.api.types.coverage import Coverage
 from redengine.api.types.organisation import Organisation
 from redengine.api.types.person import Person
 from redengine.api.types.weak import WeakCase
+from redengine.config import ApiLimits
 
 AS_OF = "The date the answer holds on (YYYY-MM-DD); today when not given."
 SCOPE = ("A unit whose subtree (itself and the units under it) to search; the whole district when not given. "
@@ -145,9 +147,11 @@ class Query:
         return AppointmentCheck.from_result(result) if result else None
 
 
-def build_schema() -> strawberry.Schema:
-    """The whole API: Query, the write side's Mutation, limits and error masking."""
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions())
+def build_schema(limits: ApiLimits | None = None) -> strawberry.Schema:
+    """The whole API: Query, the write side's Mutation, limits (the object cap counts in the executor)
+    and error masking. `limits` sizes the document cache; the other limits come with each request's context."""
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions(limits),
+                             execution_context_class=CountingExecutionContext)
 
 
 schema = build_schema()
