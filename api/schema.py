@@ -23,7 +23,8 @@ from redengine.api.types.person import Person
 from redengine.api.types.weak import WeakCase
 from redengine.config import ApiLimits
 
-AS_OF = "The date the answer holds on (YYYY-MM-DD); today when not given."
+AS_OF = ("The date the answer holds on (YYYY-MM-DD); today when not given. From 1949-10-01 to ten years after today; "
+         "a date outside is refused (BAD_USER_INPUT naming `asOf`).")
 SCOPE = ("A unit whose subtree (itself and the units under it) to search; the whole district when not given. "
          "A township token only ever sees its own township.")
 
@@ -46,7 +47,12 @@ async def _visible_gaps(ctx: Context, gaps: list[dict], as_of: dt.date) -> list[
     return out
 
 
-@strawberry.type(description="The organisation department's questions: hierarchy, people, coverage, weak organisations, appointment checks.")
+@strawberry.type(description=(
+    "The organisation department's questions: hierarchy, people, coverage, weak organisations, appointment checks. "
+    "Before a request runs, its cost is estimated: the most objects its answer may hold, each list counted at its "
+    "`first` (50 when not given) and multiplied through the nesting. Every answer reports it as "
+    "`extensions.cost {requested limit}`; a request over the limit is refused with the code QUERY_TOO_COSTLY, and "
+    "one whose answer grows past the object cap while it runs with TOO_MANY_OBJECTS."))
 class Query:
     @strawberry.field(description="One unit by its code; null if unknown or outside your scope.")
     async def organisation(self, info: Info[Context, None], id: strawberry.ID,
