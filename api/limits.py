@@ -18,7 +18,6 @@ from redengine.api.input_limits import RefuseOversizedInput
 from redengine.api.inputs import BadInput
 from redengine.api.object_cap import OneErrorOverTheCap, TooManyObjects
 from redengine.api.ratelimit import RateLimited
-from redengine.config import ApiLimits
 
 MAX_DEPTH = 12      # deep enough for weakOrganisations → strongPeers → liaisonCadres → person; introspection is exempt
 MAX_ALIASES = 30
@@ -41,10 +40,9 @@ _RULES = (QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
           + MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules)
 
 
-def extensions(limits: ApiLimits | None = None) -> list:
-    """Factories: strawberry makes fresh extensions per request; the document cache is one per schema.
+def extensions(cache: DocumentCache) -> list:
+    """Factories: strawberry makes fresh extensions per request; `cache` is the schema's one document cache.
     Before execution, in order: sizes, characters, cost (each answers the request alone if it refuses)."""
-    cache = DocumentCache((limits or ApiLimits()).document_cache_bytes)
     return [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: CachedDocuments(cache),

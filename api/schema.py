@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from redengine.api import inputs, pagination, read
 from redengine.api.context import Context
+from redengine.api.document_cache import DocumentCache
 from redengine.api.limits import extensions
 from redengine.api.loaders import loader, may_see, person_visible, visible
 from redengine.api.mutations import Mutation
@@ -156,8 +157,11 @@ class Query:
 def build_schema(limits: ApiLimits | None = None) -> strawberry.Schema:
     """The whole API: Query, the write side's Mutation, limits (the object cap counts in the executor)
     and error masking. `limits` sizes the document cache; the other limits come with each request's context."""
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions(limits),
-                             execution_context_class=CountingExecutionContext)
+    cache = DocumentCache((limits or ApiLimits()).document_cache_bytes)
+    built = strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions(cache),
+                              execution_context_class=CountingExecutionContext)
+    built.document_cache = cache  # type: ignore[attr-defined]  # its size, for tests and operators
+    return built
 
 
 schema = build_schema()
