@@ -3,7 +3,8 @@
 The estimate multiplies page sizes through the nesting, as GitHub's GraphQL API computes its node
 limit. Every field returning an object counts one object per parent object; a list field directly
 inside a field that takes `first` (a connection's `nodes` and `edges`) counts `first` objects per
-parent (DEFAULT_PAGE when `first` is not given), and any other list of objects counts UNPAGED_LIST.
+parent (DEFAULT_PAGE when `first` is not given, at most MAX_PAGE: more is refused by the resolver
+itself), and any other list of objects counts UNPAGED_LIST.
 Scalars, `__typename` and introspection (`__schema`, `__type`) cost nothing. Aliases count once per
 alias, fragments and inline fragments where they are spread, and `@skip`/`@include` are honoured.
 
@@ -43,7 +44,7 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 
 from redengine.api.context import limits_of
-from redengine.api.pagination import DEFAULT_PAGE
+from redengine.api.pagination import DEFAULT_PAGE, MAX_PAGE
 from redengine.errors import RedEngineError
 
 #: the items assumed in a list that is not paged (a check's villages, an event's units, a village's opinions)
@@ -108,7 +109,9 @@ class _Estimate:
     def _first(self, node: FieldNode) -> int:
         arg = next((a for a in node.arguments or () if a.name.value == "first"), None)
         value = None if arg is None else self._value(arg.value)
-        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else DEFAULT_PAGE
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            return DEFAULT_PAGE  # not a page size: the resolver refuses it, or the default applies
+        return min(value, MAX_PAGE)  # a larger `first` is refused by its resolver, naming it
 
     def _value(self, value: Any) -> Any:
         if isinstance(value, VariableNode):

@@ -61,6 +61,8 @@ def cost(query: str, **variables) -> int:
      {}, 1 + 1 + 3 * 2 + 1),
     ('query($n: Int) { organisation(id: "T1") { children(first: $n) { nodes { id } } } }', {"n": 7}, 1 + 1 + 7),
     ('query($n: Int = 4) { organisation(id: "T1") { children(first: $n) { nodes { id } } } }', {}, 1 + 1 + 4),
+    # more than 500 is refused by the resolver itself (naming `first`): at most 500 can run
+    ('{ organisation(id: "T1") { children(first: 100000000) { nodes { id } } } }', {}, 1 + 1 + 500),
     ('{ organisation(id: "T1") { ...F } } fragment F on Organisation { children(first: 2) { nodes { id parent { id } } } }',
      {}, 1 + 1 + 2 * 2),
     ('{ organisation(id: "T1") { ... on Organisation { children(first: 2) { nodes { id parent { id } } } } } }',
@@ -170,6 +172,11 @@ def test_object_cap_stops_an_answer_one_object_over(world):
     assert result.data is None
     [err] = result.errors
     assert err.extensions == {"code": "TOO_MANY_OBJECTS", "limit": cap} and f"{cap:,} objects" in err.message
+
+
+def test_introspection_is_not_counted_by_the_cap(world):
+    result = execute(world, get_introspection_query(descriptions=True), limits=ApiLimits(max_objects=1))
+    assert not result.errors and result.data["__schema"]["queryType"]["name"] == "Query"
 
 
 def test_object_cap_stops_the_work_too(world):
