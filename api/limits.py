@@ -34,8 +34,7 @@ def should_mask(error: GraphQLError) -> bool:
     return not isinstance(original, USER_ERRORS)
 
 
-#: the depth and alias rules, made once: the validation cache is keyed by the rule classes, and the
-#: limiters would make new classes for every request
+#: the depth and alias rules, made once (the limiters would make new classes for every request)
 _RULES = (QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
           + MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules)
 

@@ -185,3 +185,13 @@ def test_object_cap_stops_the_work_too(world):
     result, capped = _counted(world, lambda: execute(world, UNITS_AND_PARENTS, limits=ApiLimits(max_objects=10)))
     assert result.errors[0].extensions["code"] == "TOO_MANY_OBJECTS"
     assert capped == 1 < uncapped  # the page's one read; the parents' batch never ran
+
+
+def test_limits_are_read_from_the_environment_and_bad_values_named():
+    from redengine.errors import ConfigError
+
+    got = Settings.from_env({"REDENGINE_API_MAX_COST": "500", "REDENGINE_API_MAX_OBJECTS": "70"}).api
+    assert (got.max_cost, got.max_objects, got.max_body_bytes) == (500, 70, ApiLimits().max_body_bytes)
+    for bad in ("0", "-3", "lots"):
+        with pytest.raises(ConfigError, match="REDENGINE_API_MAX_BODY_BYTES"):
+            Settings.from_env({"REDENGINE_API_MAX_BODY_BYTES": bad})
