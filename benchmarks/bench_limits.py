@@ -12,6 +12,9 @@ each round times, on the same warm engine:
     document cache) and by the schema as before (strawberry's ParserCache and ValidationCache, plain
     executor, no cost or size checks);
   - the same pair for one appointmentCheck (a small request, where a fixed overhead shows most).
+With --fan-out, also issue 9's fan-out from a township (three nested `children(first: 500)`) as a
+township token, once each: refused by the cost limit (default limits), stopped by the object cap
+(cost limit lifted), and run to the end (both lifted: what it did before the limits).
 Prints medians and ratios.
 """
 
@@ -27,7 +30,7 @@ import time
 from pathlib import Path
 
 import strawberry
-from bench_api import ANY_UNIT, CHECK, VILLAGES
+from bench_api import ANY_UNIT, CHECK, DISTRICT, VILLAGES
 from graphql import parse
 from strawberry.extensions import (
     AddValidationRules,
@@ -44,6 +47,7 @@ from redengine.api.cost import estimate
 from redengine.api.engine_errors import MaskErrorsNamingTheEngine
 from redengine.api.mutations import Mutation
 from redengine.api.schema import Query, build_schema
+from redengine.config import ApiLimits
 from redengine.demo import load_demo
 from redengine.demo_district import DEFAULT_AS_OF
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
@@ -68,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", type=float, default=1)
     ap.add_argument("--rounds", type=int, default=30)
     ap.add_argument("--data-dir", type=Path, help="keep the loaded graph here (scale-N folder) to reuse it")
+    ap.add_argument("--fan-out", action="store_true", help="also time issue 9's fan-out (runs it once unlimited)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-limits-") as tmp:
         server = EmbeddedServer((args.data_dir or Path(tmp)) / f"scale-{args.scale:g}").start()
@@ -119,6 +124,8 @@ def run(runner, args) -> int:
     page = pair(VILLAGES, args.rounds, d=AS_OF)
     check = pair(CHECK, args.rounds * 20, p=cadre, d=AS_OF)
     print(f"scale {args.scale:g}, medians in ms (in-process GraphQL, warm; pairs interleaved)")
+    if args.fan_out:
+        fan_out(runner, after, loop)
     print(f"  estimate of the 650-village page: {est_ms:.3f} ({args.rounds * 10} runs); "
           f"estimate / page execution {est_ms / page['after wall']:.5f}")
     for name, m, n in (("650-village page (500)", page, args.rounds), ("appointmentCheck", check, args.rounds * 20)):
@@ -126,6 +133,27 @@ def run(runner, args) -> int:
               f"(ratio {m['after wall'] / m['before wall']:.3f}); API CPU {m['after cpu']:8.3f} / "
               f"{m['before cpu']:8.3f} (ratio {m['after cpu'] / m['before cpu']:.3f})  [{n} rounds]")
     return 0
+
+
+FAN_OUT = """query($t: ID!) { organisation(id: $t) { children(first: 500) { nodes { parent { children(first: 500) {
+  nodes { parent { children(first: 500) { nodes { parent { id } } } } } } } } } } }"""
+
+
+def fan_out(runner, schema, loop) -> None:
+    district = runner.read(DISTRICT)[0]["id"]
+    town = runner.read(Q.COVERAGE_TOWNSHIPS_SCOPED, {"as_of": AS_OF, "scope": district})[0]["u_id"]
+    who = Principal("bench", "bench", RoleName.TOWNSHIP, town)
+    lifted = 10**12
+    for name, lim in (("refused by the cost limit", ApiLimits()),
+                      ("stopped by the object cap", ApiLimits(max_cost=lifted)),
+                      ("unlimited (as before)", ApiLimits(max_cost=lifted, max_objects=lifted))):
+        ctx = Context(runner, who, limits=lim)
+        trips, t = runner.round_trips, time.perf_counter()
+        result = loop.run_until_complete(schema.execute(FAN_OUT, variable_values={"t": town}, context_value=ctx))
+        took = time.perf_counter() - t
+        code = result.errors[0].extensions.get("code") if result.errors else "answered"
+        print(f"  fan-out from township {town}, {name:<26} {took * 1000:10.1f} ms, {runner.round_trips - trips:4} engine "
+              f"trips: {code}")
 
 
 if __name__ == "__main__":
