@@ -16,6 +16,7 @@ from strawberry.asgi import GraphQL
 
 from redengine.api import ide, redact
 from redengine.api.auth import PRINCIPAL_KEY, BearerAuth
+from redengine.api.body_limit import BodyLimit
 from redengine.api.context import Context
 from redengine.api.headers import SecurityHeaders
 from redengine.api.health import healthz, readyz
@@ -35,7 +36,7 @@ class RedEngineGraphQL(GraphQL):
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         principal = getattr(request.state, PRINCIPAL_KEY, None)
         return Context(runner=request.app.state.runner, principal=principal, request=request,  # type: ignore[arg-type]
-                       sensitive_reads=request.app.state.sensitive_reads)
+                       sensitive_reads=request.app.state.sensitive_reads, limits=request.app.state.limits)
 
     @property
     def graphql_ide_html(self) -> str:
@@ -64,10 +65,11 @@ def create_app(settings: Settings | None = None, *, runner: Runner | None = None
     """The ASGI app. Opens the engine named by `settings` in its lifespan unless a `runner` is given
     (then the caller owns and closes it); applies the schema. (`redengine serve --demo` loads the demo
     district before it builds the app: the API does not know the demo.)"""
+    settings = settings or Settings.from_env()
     if schema is None:
         from redengine.api.schema import build_schema
 
-        schema = build_schema()
+        schema = build_schema(settings.api)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -86,11 +88,12 @@ def create_app(settings: Settings | None = None, *, runner: Runner | None = None
 
     graphql = RedEngineGraphQL(schema, graphql_ide="graphiql")
     routes = [
-        Route("/graphql", BearerAuth(graphql), methods=["GET", "POST"]),
+        Route("/graphql", BodyLimit(BearerAuth(graphql), settings.api.max_body_bytes), methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]
     redact.install()  # no token in any log line of this process, whichever server runs the app
     app = App(routes=routes, lifespan=lifespan)
-    app.state.sensitive_reads = SensitiveReadLimit((settings or Settings.from_env()).sensitive_reads_per_minute)
+    app.state.sensitive_reads = SensitiveReadLimit(settings.sensitive_reads_per_minute)
+    app.state.limits = settings.api
     return app

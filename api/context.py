@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from redengine.config import ApiLimits
 from redengine.services.access import Principal, RoleName
 from redengine.types import Runner
 
@@ -20,3 +21,10 @@ class Context:
     loaders: dict[Any, Any] = field(default_factory=dict)
     #: the per-token limit on sensitive reads (api/ratelimit.py); None: unlimited (in-process callers)
     sensitive_reads: Any = None
+    #: what one request may ask for (api/cost.py, api/object_cap.py, api/input_limits.py); the defaults in-process
+    limits: ApiLimits = field(default_factory=ApiLimits)
+
+
+def limits_of(context: Any) -> ApiLimits:
+    """The request limits of a context; the defaults for a context that carries none."""
+    return getattr(context, "limits", None) or ApiLimits()

@@ -11,8 +11,10 @@ from strawberry.types import Info
 from redengine.api import inputs, pagination
 from redengine.api.context import Context
 from redengine.api.dataloaders import loader, may_see, person_visible, visible
+from redengine.api.document_cache import DocumentCache
 from redengine.api.limits import extensions
 from redengine.api.mutations import Mutation
+from redengine.api.object_cap import CountingExecutionContext
 from redengine.api.pagination import After, Connection, First
 from redengine.api.types.appointment import AppointmentCheck
 from redengine.api.types.common import Role, UnitKind, WeakStatus, kinds, rel_of
@@ -20,9 +22,11 @@ from redengine.api.types.coverage import Coverage
 from redengine.api.types.organisation import Organisation
 from redengine.api.types.person import Person
 from redengine.api.types.weak import WeakCase
+from redengine.config import ApiLimits
 from redengine.services import appointment, coverage, read
 
-AS_OF = "The date the answer holds on (YYYY-MM-DD); today when not given."
+AS_OF = ("The date the answer holds on (YYYY-MM-DD); today when not given. From 1949-10-01 to ten years after today; "
+         "a date outside is refused (BAD_USER_INPUT naming `asOf`).")
 SCOPE = ("A unit whose subtree (itself and the units under it) to search; the whole district when not given. "
          "A township token only ever sees its own township.")
 
@@ -45,7 +49,12 @@ async def _visible_gaps(ctx: Context, gaps: list[dict], as_of: dt.date) -> list[
     return out
 
 
-@strawberry.type(description="The organisation department's questions: hierarchy, people, coverage, weak organisations, appointment checks.")
+@strawberry.type(description=(
+    "The organisation department's questions: hierarchy, people, coverage, weak organisations, appointment checks. "
+    "Before a request runs, its cost is estimated: the most objects its answer may hold, each list counted at its "
+    "`first` (50 when not given) and multiplied through the nesting. Every answer reports it as "
+    "`extensions.cost {requested limit}`; a request over the limit is refused with the code QUERY_TOO_COSTLY, and "
+    "one whose answer grows past the object cap while it runs with TOO_MANY_OBJECTS."))
 class Query:
     @strawberry.field(description="One unit by its code; null if unknown or outside your scope.")
     async def organisation(self, info: Info[Context, None], id: strawberry.ID,
@@ -146,9 +155,14 @@ class Query:
         return AppointmentCheck.from_result(result) if result else None
 
 
-def build_schema() -> strawberry.Schema:
-    """The whole API: Query, the write side's Mutation, limits and error masking."""
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions())
+def build_schema(limits: ApiLimits | None = None) -> strawberry.Schema:
+    """The whole API: Query, the write side's Mutation, limits (the object cap counts in the executor)
+    and error masking. `limits` sizes the document cache; the other limits come with each request's context."""
+    cache = DocumentCache((limits or ApiLimits()).document_cache_bytes)
+    built = strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions(cache),
+                              execution_context_class=CountingExecutionContext)
+    built.document_cache = cache  # type: ignore[attr-defined]  # its size, for tests and operators
+    return built
 
 
 schema = build_schema()

@@ -18,6 +18,30 @@ class Neo4jSettings:
 
 
 @dataclass(frozen=True)
+class ApiLimits:
+    """What one API request may ask for and send (docs/LIMITS.md; each is a REDENGINE_API_* variable)."""
+
+    #: the most objects a query's estimate may reach (REDENGINE_API_MAX_COST)
+    max_cost: int = 100_000
+    #: the most objects one response may hold, counted while it runs (REDENGINE_API_MAX_OBJECTS)
+    max_objects: int = 50_000
+    #: the largest request body, in bytes (REDENGINE_API_MAX_BODY_BYTES)
+    max_body_bytes: int = 1_048_576
+    #: the longest string argument, in characters (REDENGINE_API_MAX_STRING_CHARS)
+    max_string_chars: int = 10_000
+    #: the largest `variables`, in characters of their JSON (REDENGINE_API_MAX_VARIABLES_CHARS)
+    max_variables_chars: int = 100_000
+    #: bytes the parsed-and-validated document cache may hold (REDENGINE_API_DOCUMENT_CACHE_BYTES)
+    document_cache_bytes: int = 64 * 1_048_576
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> ApiLimits:
+        d = cls()
+        return cls(**{name: _positive_int(env, f"REDENGINE_API_{name.upper()}", getattr(d, name))
+                      for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
 class Settings:
     """Which engine to use and where its data lives."""
 
@@ -28,6 +52,8 @@ class Settings:
     start_timeout: float = 60.0
     #: sensitive values (ID numbers, phones) one API token may read a minute (REDENGINE_SENSITIVE_READS_PER_MINUTE)
     sensitive_reads_per_minute: int = 6000
+    #: request limits of the API (REDENGINE_API_*)
+    api: ApiLimits = field(default_factory=ApiLimits)
 
     @property
     def engine(self) -> str:
@@ -54,7 +80,8 @@ class Settings:
             raise ConfigError(f"REDENGINE_START_TIMEOUT must be a number of seconds above 0, not {raw!r}")
         return cls(neo4j=neo, data_dir=data_dir, graph_name=env.get("REDENGINE_GRAPH", "redengine"),
                    start_timeout=start_timeout,
-                   sensitive_reads_per_minute=_positive_int(env, "REDENGINE_SENSITIVE_READS_PER_MINUTE", 6000))
+                   sensitive_reads_per_minute=_positive_int(env, "REDENGINE_SENSITIVE_READS_PER_MINUTE", 6000),
+                   api=ApiLimits.from_env(env))
 
 
 def _positive_int(env: dict[str, str], name: str, default: int) -> int:
