@@ -115,6 +115,7 @@ def test_a_token_in_the_headers_pane_runs_the_query_and_is_not_kept(site):
 
     browser.refresh()  # a new visit: the query is kept by GraphiQL, the Headers pane is not
     browser.wait_for(EDITOR, what="GraphiQL's query editor")
+    assert browser.execute_script(f"return {EDITOR}.CodeMirror.getValue()") == QUERY
     assert token not in browser.execute_script(STORAGE, "localStorage"), browser.execute_script(STORAGE, "localStorage")
     assert token not in browser.page_source
 
