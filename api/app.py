@@ -10,11 +10,11 @@ import strawberry
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from redengine.api import ide, redact
+from redengine.api import ide, redact, static_files
 from redengine.api.auth import PRINCIPAL_KEY, BearerAuth
 from redengine.api.body_limit import BodyLimit
 from redengine.api.context import Context
@@ -43,7 +43,7 @@ class RedEngineGraphQL(GraphQL):
         return ide.graphiql_html()
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(self.graphql_ide_html, headers={"Content-Security-Policy": ide.graphiql_csp()})
+        return ide.graphiql_response()
 
 
 class App(Starlette):
@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, *, runner: Runner | None = None
         Route("/graphql", BodyLimit(BearerAuth(graphql), settings.api.max_body_bytes), methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        static_files.mount(),  # GraphiQL's scripts and styles, from the package (api/static/)
     ]
     redact.install()  # no token in any log line of this process, whichever server runs the app
     app = App(routes=routes, lifespan=lifespan)
