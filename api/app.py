@@ -17,10 +17,10 @@ from strawberry.asgi import GraphQL
 from redengine.api import ide, redact, static_files
 from redengine.api.auth import PRINCIPAL_KEY, BearerAuth
 from redengine.api.body_limit import BodyLimit
-from redengine.api.headers import SecurityHeaders
-from redengine.api.ratelimit import SensitiveReadLimit
 from redengine.api.context import Context
+from redengine.api.headers import SecurityHeaders
 from redengine.api.health import healthz, readyz
+from redengine.api.ratelimit import SensitiveReadLimit
 from redengine.config import Settings
 from redengine.types import Runner
 
@@ -33,7 +33,7 @@ class RedEngineGraphQL(GraphQL):
     Only the GraphiQL page itself is served without a principal, and it executes nothing.
     """
 
-    async def get_context(self, request: Request, response: Response) -> Context:
+    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         principal = getattr(request.state, PRINCIPAL_KEY, None)
         return Context(runner=request.app.state.runner, principal=principal, request=request,  # type: ignore[arg-type]
                        sensitive_reads=request.app.state.sensitive_reads, limits=request.app.state.limits)
@@ -54,21 +54,17 @@ class App(Starlette):
         return SecurityHeaders(super().build_middleware_stack())
 
 
-def _prepare(runner: Runner, demo: bool) -> None:
-    from redengine.schema.apply import apply_schema
+def _prepare(runner: Runner) -> None:
+    from redengine.graph.apply import apply_schema
 
     apply_schema(runner)
-    if demo:
-        from redengine.demo import load_demo_if_empty
-
-        load_demo_if_empty(runner)
 
 
-def create_app(settings: Settings | None = None, *, runner: Runner | None = None, demo: bool = False,
+def create_app(settings: Settings | None = None, *, runner: Runner | None = None,
                schema: strawberry.Schema | None = None) -> Starlette:
     """The ASGI app. Opens the engine named by `settings` in its lifespan unless a `runner` is given
-    (then the caller owns and closes it); applies the schema; with `demo`, loads the demo district
-    into an empty graph."""
+    (then the caller owns and closes it); applies the schema. (`redengine serve --demo` loads the demo
+    district before it builds the app: the API does not know the demo.)"""
     settings = settings or Settings.from_env()
     if schema is None:
         from redengine.api.schema import build_schema
@@ -80,9 +76,9 @@ def create_app(settings: Settings | None = None, *, runner: Runner | None = None
         from redengine.graph.engine import open_runner
 
         owned = runner is None
-        r = await run_in_threadpool(open_runner, settings or Settings.from_env()) if owned else runner
+        r: Runner = await run_in_threadpool(open_runner, settings or Settings.from_env()) if runner is None else runner
         try:
-            await run_in_threadpool(_prepare, r, demo)
+            await run_in_threadpool(_prepare, r)
             app.state.runner = r
             log.info("serving the graph on %s", r.engine)
             yield

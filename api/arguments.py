@@ -25,8 +25,8 @@ from graphql import (
     TypeInfoVisitor,
     ValueNode,
     Visitor,
-    visit,
     type_from_ast,
+    visit,
 )
 
 #: (path, the string, its input type or None when the schema does not say)
@@ -51,7 +51,7 @@ def _value_strings(value: Any, type_: Any, path: str) -> Iterator[Found]:
 
 def variable_strings(schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any]) -> Iterator[Found]:
     """The strings in the variables, typed by the operations' variable definitions."""
-    types = {d.variable.name.value: type_from_ast(schema, d.type)  # type: ignore[arg-type]
+    types = {d.variable.name.value: type_from_ast(schema, d.type)
              for op in document.definitions if isinstance(op, OperationDefinitionNode)
              for d in op.variable_definitions or ()}
     for name, value in variables.items():

@@ -14,6 +14,7 @@ introspection query, ~6 KB for `{ __typename }`; so an entry is charged 8 KiB + 
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import threading
 from collections.abc import Iterator
@@ -50,15 +51,15 @@ class DocumentCache:
         return len(self._lru)
 
     @staticmethod
-    def key(query: str) -> bytes:
+    def key(query: str) -> builtins.bytes:  # `bytes` here is the property below
         return hashlib.sha256(query.encode("utf-8", "surrogatepass")).digest()
 
-    def get(self, key: bytes) -> tuple[Any, tuple] | None:
+    def get(self, key: builtins.bytes) -> tuple[Any, tuple] | None:
         with self._lock:
             entry = self._lru.get(key)
         return None if entry is None else entry[1:]
 
-    def put(self, key: bytes, query: str, document: Any, errors: list) -> None:
+    def put(self, key: builtins.bytes, query: str, document: Any, errors: list) -> None:
         size = charge(query)
         if size > self.max_entry:
             return

@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from redengine.errors import RedEngineError
+from redengine.errors import BadInput
 
-
-class BadInput(RedEngineError):
-    """A query argument is invalid; the message names it and is shown to the client unmasked."""
-
-    def __init__(self, argument: str, message: str):
-        self.argument = argument
-        super().__init__(f"argument `{argument}`: {message}")
-
-    @property
-    def extensions(self) -> dict:
-        return {"code": "BAD_USER_INPUT", "argument": self.argument}
+__all__ = ["BadInput", "as_of"]
 
 
 #: the first day an `asOf` may name: the People's Republic's founding, before any unit of the graph

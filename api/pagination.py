@@ -14,7 +14,7 @@ import base64
 import binascii
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
@@ -97,7 +97,7 @@ def page(first: int | None, after: str | None) -> Page:
     return Page(offset=0 if after is None else decode(after) + 1, limit=first)
 
 
-def connection(items: Sequence[R], p: Page, total: int, to_node: Callable[[R], T] = lambda x: x) -> Connection[T]:
+def connection(items: Sequence[R], p: Page, total: int, to_node: Callable[[R], Any] = lambda x: x) -> Connection[Any]:
     """The connection for one page: `items` are the page's rows (already sliced), `total` the list's size."""
     edges = [Edge(cursor=encode(p.offset + i), node=to_node(x)) for i, x in enumerate(items)]
     info = PageInfo(
@@ -109,7 +109,7 @@ def connection(items: Sequence[R], p: Page, total: int, to_node: Callable[[R], T
     return Connection(edges=edges, page_info=info, total_count=total)
 
 
-def paginate(items: Sequence[R], first: int | None, after: str | None, to_node: Callable[[R], T] = lambda x: x) -> Connection[T]:
+def paginate(items: Sequence[R], first: int | None, after: str | None, to_node: Callable[[R], Any] = lambda x: x) -> Connection[Any]:
     """Page through a list held in memory (nested lists loaded by a DataLoader)."""
     p = page(first, after)
     return connection(items[p.offset:p.offset + p.limit], p, len(items), to_node)

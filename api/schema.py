@@ -8,11 +8,11 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from redengine.api import inputs, pagination, read
+from redengine.api import inputs, pagination
 from redengine.api.context import Context
+from redengine.api.dataloaders import loader, may_see, person_visible, visible
 from redengine.api.document_cache import DocumentCache
 from redengine.api.limits import extensions
-from redengine.api.loaders import loader, may_see, person_visible, visible
 from redengine.api.mutations import Mutation
 from redengine.api.object_cap import CountingExecutionContext
 from redengine.api.pagination import After, Connection, First
@@ -23,6 +23,7 @@ from redengine.api.types.organisation import Organisation
 from redengine.api.types.person import Person
 from redengine.api.types.weak import WeakCase
 from redengine.config import ApiLimits
+from redengine.services import appointment, coverage, read
 
 AS_OF = ("The date the answer holds on (YYYY-MM-DD); today when not given. From 1949-10-01 to ten years after today; "
          "a date outside is refused (BAD_USER_INPUT naming `asOf`).")
@@ -122,7 +123,7 @@ class Query:
             unit = await loader(info.context, "unit", d).load(s)
             if unit is None:
                 return None
-        result = read.coverage(info.context.runner, unit, d)
+        result = coverage.coverage(info.context.runner, unit, d)
         result["gaps"] = await _visible_gaps(info.context, result["gaps"], d)
         return Coverage.from_result(result)
 
@@ -137,7 +138,7 @@ class Query:
     ) -> Connection[WeakCase]:
         p, d = pagination.page(first, after), inputs.as_of(as_of)
         s = await _scope(info.context, scope, d)
-        rows, total = read.list_weak_cases(info.context.runner, scope=s, status=status.value if status else None,
+        rows, total = read.list_weak_cases(info.context.runner, scope=s, status=str(status.value) if status else None,
                                            as_of=d, page=p)
         return pagination.connection(rows, p, total, lambda r: WeakCase.from_row(r["case"], r["status"], r["unit"], d))
 
@@ -150,7 +151,7 @@ class Query:
         seen = visible(info.context, d)
         if seen is not None and not await person_visible(info.context, str(person_id), d):
             return None
-        result = read.appointment_check(info.context.runner, str(person_id), d, seen)
+        result = appointment.appointment_check(info.context.runner, str(person_id), d, seen)
         return AppointmentCheck.from_result(result) if result else None
 
 

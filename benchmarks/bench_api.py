@@ -25,11 +25,13 @@ import time
 from pathlib import Path
 
 from bench_common import Served, ms, timed
-from redengine.api import queries as Q, read
+
 from redengine.demo import load_demo
-from redengine.demo_district import DEFAULT_AS_OF
+from redengine.demo.district import DEFAULT_AS_OF
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
 from redengine.graph.statements import read as statement
+from redengine.services import coverage
+from redengine.services import queries as Q
 
 AS_OF = DEFAULT_AS_OF.isoformat()
 ANY_UNIT = statement("bench.any_unit", "MATCH (u:Unit) RETURN u.id AS id LIMIT 1")
@@ -72,7 +74,7 @@ def raw_coverage(runner, district: str) -> None:
     towns = [r["u_id"] for r in runner.read(Q.COVERAGE_TOWNSHIPS_SCOPED, {**p, "scope": district})]
     runner.read(Q.COVERAGE_LEADERS, {**p, "district": district})
     runner.read(Q.COVERAGE_COMPOSITES, {**p, "townships": towns})
-    if len(towns) <= read.SET_BASED_TOWNSHIPS:
+    if len(towns) <= coverage.SET_BASED_TOWNSHIPS:
         runner.read(Q.COVERAGE_VILLAGES, {**p, "townships": towns})
         return
     villages = set(runner.read(Q.COVERAGE_VILLAGE_IDS, {**p, "townships": towns})[0]["ids"])

@@ -9,8 +9,8 @@ import time
 import httpx
 import uvicorn
 
-from redengine.api import tokens
 from redengine.api.app import create_app
+from redengine.services import tokens
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -43,7 +43,7 @@ class Served:
                                                     log_level="warning", lifespan="on"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def __enter__(self) -> "Served":
+    def __enter__(self) -> Served:
         self.thread.start()
         while not self.server.started:
             time.sleep(0.01)

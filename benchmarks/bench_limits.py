@@ -40,7 +40,6 @@ from strawberry.extensions import (
 )
 
 from redengine.api import limits
-from redengine.api import queries as Q
 from redengine.api.characters import RefuseUnstorableText
 from redengine.api.context import Context, Principal, RoleName
 from redengine.api.cost import estimate
@@ -49,8 +48,9 @@ from redengine.api.mutations import Mutation
 from redengine.api.schema import Query, build_schema
 from redengine.config import ApiLimits
 from redengine.demo import load_demo
-from redengine.demo_district import DEFAULT_AS_OF
+from redengine.demo.district import DEFAULT_AS_OF
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
+from redengine.services import queries as Q
 
 AS_OF = DEFAULT_AS_OF.isoformat()
 

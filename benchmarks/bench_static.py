@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from bench_common import Served
+
 from redengine.api.static_files import DIRECTORY
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
 

@@ -83,7 +83,7 @@ def manifest_files(data_dir: Path) -> list[tuple[str, str]]:
     out = []
     for line in (data_dir / AOF_DIR / MANIFEST).read_text(errors="replace").splitlines():
         parts = line.split()
-        fields = dict(zip(parts[::2], parts[1::2]))
+        fields = dict(zip(parts[::2], parts[1::2], strict=False))
         if "file" in fields:
             out.append((fields["file"], fields.get("type", "")))
     return out
@@ -131,7 +131,7 @@ def problems(data_dir: Path, server_binary: str | None) -> list[str]:
     return []
 
 
-def check_aof(server_binary: str, manifest: Path, fix: bool = False) -> subprocess.CompletedProcess:
+def check_aof(server_binary: str, manifest: Path, fix: bool = False) -> subprocess.CompletedProcess[str]:
     """Run the shipped binary in its redis-check-aof mode (it picks the mode from its program name)."""
     args = ["redis-check-aof", *(["--fix"] if fix else []), str(manifest)]
     return subprocess.run(args, executable=server_binary, input="y\n" if fix else None, capture_output=True,

@@ -35,7 +35,7 @@ class ApiLimits:
     document_cache_bytes: int = 64 * 1_048_576
 
     @classmethod
-    def from_env(cls, env: dict[str, str]) -> "ApiLimits":
+    def from_env(cls, env: dict[str, str]) -> ApiLimits:
         d = cls()
         return cls(**{name: _positive_int(env, f"REDENGINE_API_{name.upper()}", getattr(d, name))
                       for name in cls.__dataclass_fields__})
@@ -60,7 +60,7 @@ class Settings:
         return "neo4j" if self.neo4j else "falkordb"
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         neo = None
         if env.get("NEO4J_URI"):

@@ -13,18 +13,18 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from apiclient import open_api
 from starlette.testclient import TestClient
 
-from apiclient import open_api
-from redengine.api import audit
-from redengine.api.context import Context, Principal, RoleName
 from redengine.api.app import create_app
+from redengine.api.context import Context, Principal, RoleName
 from redengine.cli import main
 from redengine.config import Settings
 from redengine.errors import EngineUnavailable
+from redengine.graph.apply import schema_version
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
-from redengine.schema.apply import schema_version
 from redengine.schema.model import SCHEMA_VERSION
+from redengine.services import audit
 
 PING = {"query": "{ __typename }"}
 

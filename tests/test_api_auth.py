@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-
 from apiclient import open_api
-from redengine.api import tokens
+from test_api_mutations import OPINIONS, RECORD_NOTICE, RECORD_OPINION, START_LINK, build_world, codes, snapshot
+
 from redengine.errors import ValidationError
 from redengine.graph.statements import read
-from test_api_mutations import OPINIONS, RECORD_NOTICE, RECORD_OPINION, START_LINK, build_world, codes, snapshot
+from redengine.services import tokens
 
 TOKENS = read("test.api.tokens", "MATCH (t:ApiToken) RETURN properties(t) AS props")
 PING = "{ __typename }"

@@ -6,7 +6,8 @@ import pytest
 from api_world import AS_OF, P1_PHONE, build
 from apiclient import open_api
 
-from redengine.api import audit, pagination
+from redengine.api import pagination
+from redengine.services import audit
 
 D = str(AS_OF)
 

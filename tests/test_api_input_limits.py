@@ -17,11 +17,12 @@ from api_world import AS_OF, build, data, execute
 from apiclient import open_api
 from graphql import get_introspection_query, parse
 
-from redengine.api import inputs, pagination, tokens
+from redengine.api import inputs, pagination
 from redengine.api.app import create_app
 from redengine.api.document_cache import DocumentCache, charge
 from redengine.api.schema import build_schema
 from redengine.config import ApiLimits, Settings
+from redengine.services import tokens
 
 D = str(AS_OF)
 

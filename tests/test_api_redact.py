@@ -21,8 +21,8 @@ import urllib.parse
 import urllib.request
 
 import pytest
-
 from apiclient import open_api
+
 from redengine.api import redact
 
 TOKEN = "re_" + "Zq9-_Lm3" * 5 + "abc"  # shaped like a real one: re_ and 43 url-safe characters

@@ -109,7 +109,7 @@ def test_person_fields_answer_nothing_for_a_person_outside_the_token_scope(world
     from api_world import P1_ID_NUMBER
 
     from redengine.api.context import Context, Principal, RoleName
-    from redengine.api.loaders import of_person
+    from redengine.api.dataloaders import of_person
 
     def load(township, name):
         ctx = Context(world, Principal("t", "tester", RoleName.TOWNSHIP, township))

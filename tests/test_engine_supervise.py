@@ -10,9 +10,9 @@ import sys
 import textwrap
 
 import pytest
+from engine_world import add_units, unit_ids
 from starlette.testclient import TestClient
 
-from engine_world import add_units, unit_ids
 from redengine.api.app import create_app
 from redengine.config import Settings
 from redengine.errors import EngineUnavailable

@@ -12,13 +12,13 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from browser import chromium, serve
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from browser import chromium, serve
-from redengine.api import tokens
 from redengine.api.app import create_app
 from redengine.demo import load_demo
+from redengine.services import tokens
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -14,7 +14,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from apiclient import open_api
 
 ROOT = Path(__file__).resolve().parent.parent

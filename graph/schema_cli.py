@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from redengine.config import Settings
+from redengine.graph.apply import apply_schema, schema_version
 from redengine.graph.engine import connect
-from redengine.schema.apply import apply_schema, schema_version
 
 
 @click.group()

@@ -11,10 +11,10 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from redengine.api.context import Principal, RoleName
 from redengine.errors import NotFound, ValidationError
 from redengine.graph.statements import read, write
 from redengine.schema.model import UnitKind
+from redengine.services.access import Principal, RoleName
 from redengine.types import Runner
 
 PREFIX = "re_"

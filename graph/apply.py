@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from redengine.graph import falkor, neo4j
+from redengine.graph.runner import Runner
 from redengine.graph.statements import read, write
 from redengine.schema.model import INDEXES, REL_TYPES, SCHEMA_VERSION, UNIQUE_IDS
-from redengine.types import Runner
 
 # Built from the model's allow-list at import, so the lint test sees every engine's statements.
 for _label, _prop in UNIQUE_IDS:
@@ -34,7 +34,7 @@ GET_VERSION = read("schema.get_version", "MATCH (m:SchemaMeta {id: 'schema'}) RE
 def apply_schema(runner: Runner) -> int:
     """Create every unique constraint and index the model declares; return the recorded version."""
     runner.apply_schema(UNIQUE_IDS, INDEXES, REL_TYPES)
-    return runner.write(RECORD_VERSION, {"version": SCHEMA_VERSION})[0]["version"]
+    return int(runner.write(RECORD_VERSION, {"version": SCHEMA_VERSION})[0]["version"])
 
 
 def schema_version(runner: Runner) -> int | None:

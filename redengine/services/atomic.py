@@ -1,6 +1,6 @@
 """The mutations' writes as single statements: lock, re-check, write, and audit in one go.
 
-A command plans from a read (api/commands.py) and then writes with one of these. Each statement
+A command plans from a read (redengine/services/commands/) and then writes with one of these. Each statement
 first writes to the node its check is about (`SET n._lock = true SET n._lock = null`: on Neo4j that takes
 the node's write lock until commit, so two transactions checking the same node run one after the
 other and the second sees the first's write; on FalkorDB a query is atomic anyway), then checks the
@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 
-from redengine.api.audit import CREATE_CLAUSE as AUDIT
-from redengine.graph.gate import GUARD
 from redengine.graph import records
+from redengine.graph.gate import GUARD
 from redengine.graph.statements import Statement, write
 from redengine.schema.model import ROLES, WeakStatus
+from redengine.services.audit import CREATE_CLAUSE as AUDIT
 
 _LOCK = "SET {v}._lock = true SET {v}._lock = null"
 

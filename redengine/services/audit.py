@@ -10,16 +10,25 @@ import json
 import logging
 import secrets
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from redengine.graph.statements import Statement, read, write
+from redengine.graph import statements
+from redengine.graph.statements import Statement, read
 
 if TYPE_CHECKING:
-    from redengine.api.context import Context, Principal
+    from redengine.services.access import Principal
+    from redengine.types import Runner
+
+
+class Asking(Protocol):
+    """Whatever carries the engine and who is asking (the API's request context)."""
+
+    runner: Runner
+    principal: Principal
 
 log = logging.getLogger("redengine.audit")
 
-RECORD = write(
+RECORD = statements.write(
     "audit.record",
     """
     CREATE (a:AuditEntry {id: $id, at: localdatetime(), who: $who, role: $role, token_id: $token_id,
@@ -52,7 +61,7 @@ def _detail(detail: Any) -> str | None:
     return json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def step(principal: "Principal", action: str, target: str | None, detail: Any = None) -> tuple[Statement, dict]:
+def step(principal: Principal, action: str, target: str | None, detail: Any = None) -> tuple[Statement, dict]:
     """The write step that records one entry: append it to a mutation's batch (one transaction on Neo4j)."""
     return RECORD, {
         "id": _entry_id(),
@@ -72,12 +81,12 @@ CREATE_CLAUSE = """CREATE (ae:AuditEntry {id: $audit_id, at: localdatetime(), wh
                           detail: $audit_detail})"""
 
 
-def fields(principal: "Principal", action: str, target: str | None, detail: Any = None) -> dict[str, Any]:
+def fields(principal: Principal, action: str, target: str | None, detail: Any = None) -> dict[str, Any]:
     """The parameters of `CREATE_CLAUSE` for one entry."""
     return {f"audit_{k}": v for k, v in step(principal, action, target, detail)[1].items()}
 
 
-def write(runner, steps: list[tuple[Statement, dict]]) -> None:
+def write(runner: Runner, steps: list[tuple[Statement, dict[str, Any]]]) -> None:
     """Run `steps` (writes and/or audit entries) as one batch. If it fails, every audit entry in it
     goes to the server log at ERROR before the error propagates: an entry is never lost silently."""
     try:
@@ -89,7 +98,7 @@ def write(runner, steps: list[tuple[Statement, dict]]) -> None:
         raise
 
 
-def record(ctx: "Context", action: str, target: str | None, detail: Any = None) -> str:
+def record(ctx: Asking, action: str, target: str | None, detail: Any = None) -> str:
     """Write one audit entry now (e.g. action "read_sensitive", target the person id); return its id."""
     entry = step(ctx.principal, action, target, detail)
     write(ctx.runner, [entry])
@@ -105,7 +114,7 @@ def recent(runner, limit: int = 100) -> list[dict]:
 EACH_UP_TO = 10
 
 
-def sensitive_read_steps(principal: "Principal", keys: list[tuple[str, str]],
+def sensitive_read_steps(principal: Principal, keys: list[tuple[str, str]],
                          query: dict[str, Any]) -> list[tuple[Statement, dict]]:
     """Audit steps for one batch of sensitive reads, `keys` (person id, field detail): per person for a
     few people; else one `read_sensitive.bulk` entry naming the count, the fields and the query

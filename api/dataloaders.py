@@ -14,8 +14,9 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from redengine.api import audit, queries as Q, read
 from redengine.api.context import Context
+from redengine.services import audit, read
+from redengine.services import queries as Q
 from redengine.types import Runner
 
 Batch = Callable[[Runner, list[str], dt.date], list[Any]]

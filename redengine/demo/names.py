@@ -190,7 +190,7 @@ def id_number(rng: random.Random, birth_year: int) -> str:
     """A synthetic 18-digit ID (area 420116, a plausible birth date, a valid check digit): not a real person's."""
     body = f"420116{birth_year:04d}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    check = "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
+    check = "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=False)) % 11]
     return body + check
 
 

@@ -8,16 +8,21 @@ district) down from `$scope`; the unscoped ones read the whole graph.
 
 from __future__ import annotations
 
-from redengine.graph.links import holds
+from redengine.domain.appointment import notice_counts, opinion_counts
+from redengine.domain.cases import case_open, case_status, flagged_by
+from redengine.domain.conventions import is_village
+from redengine.domain.cypher import lit
+from redengine.domain.dated import holds, path_holds
+from redengine.domain.leaders import district_seat
 from redengine.graph.statements import Statement, read
-from redengine.schema.model import PERSON_LINKS, ROLES
+from redengine.schema.model import PERSON_LINKS, ROLES, UnitKind
 
 #: Person→unit link types that are roles (WORKS_AT is where someone works, not a role).
 ROLE_RELS = [spec.rel for spec in ROLES.values()]
 ALL_PERSON_RELS = list(PERSON_LINKS)
-VILLAGE_KIND_VALUES = ["village", "community"]
 
-_PATH_HOLDS = "all(x IN relationships(path) WHERE x.from <= date($as_of) AND (x.to IS NULL OR date($as_of) < x.to))"
+_PATH_HOLDS = path_holds("path")
+_DISTRICT, _TOWNSHIP, _COMPOSITE = lit(UnitKind.DISTRICT), lit(UnitKind.TOWNSHIP), lit(UnitKind.COMPOSITE)
 
 
 def unit_map(v: str) -> str:
@@ -59,7 +64,7 @@ ANCESTORS = read(
 
 
 def unit_cols(v: str, p: str = "u_") -> str:
-    """A unit as flat columns (cheaper than a map on FalkorDB); `redengine.api.read` folds them back."""
+    """A unit as flat columns (cheaper than a map on FalkorDB); `redengine.services.read` folds them back."""
     return ", ".join(f"{v}.{k} AS {p}{k}" for k in ("id", "name", "kind", "kind_label", "from", "to"))
 
 
@@ -112,7 +117,7 @@ PERSONAL_DATA = read(
     """,
 )
 WEAK_CASES_OF = _batch("api.weak_cases_of", "(u:Unit {id: id})", "(u)<-[:CONCERNS]-(w:WeakCase)",
-                       "id, w WHERE w.flagged_on <= date($as_of)",
+                       f"id, w WHERE {flagged_by('w')}",
                        "id, w.id AS w_id, w.flagged_on AS w_flagged_on, w.reasons AS w_reasons, w.status AS w_status, "
                        "w.lifted_on AS w_lifted_on", "w_flagged_on DESC")
 #: events up to $as_of that a unit took part in, with the units each started from and led to
@@ -130,8 +135,7 @@ EVENTS_OF = read(
     ORDER BY on, event_id
     """,
 )
-_OPEN_CASE = ("w IS NOT NULL AND w.flagged_on <= date($as_of) AND NOT (w.status = 'lifted' AND "
-              "coalesce(w.lifted_on, w.flagged_on) <= date($as_of))")
+_OPEN_CASE = f"w IS NOT NULL AND {case_open('w')}"
 #: units in the same composite committee as each unit, without a case open on $as_of (以强带弱)
 STRONG_PEERS = read(
     "api.strong_peers",
@@ -189,11 +193,10 @@ PEOPLE_PAGE_SCOPED = read(
     WITH DISTINCT p ORDER BY p.id
     """ + _PAGE.format(v="p", m=person_map("x")),
 )
-_CASE_STATUS = ("CASE WHEN w.status = 'lifted' AND coalesce(w.lifted_on, w.flagged_on) <= date($as_of) "
-                "THEN 'lifted' ELSE 'rectifying' END")
+_CASE_STATUS = case_status('w')
 _CASES = f"""
     WITH w, u
-    WHERE w.flagged_on <= date($as_of)
+    WHERE {flagged_by('w')}
     WITH w, u, {_CASE_STATUS} AS status
     WHERE $status IS NULL OR status = $status
     WITH w, u, status ORDER BY w.flagged_on DESC, w.id
@@ -211,7 +214,7 @@ _LEADER_COUNT = f"""
     OPTIONAL MATCH (t)<-[cl:CONTACTS_TOWNSHIP]-(lp:Person)
     WITH t, CASE WHEN cl IS NOT NULL AND {holds('cl')} THEN lp END AS lp
     OPTIONAL MATCH (lp)-[lm:COMMITTEE_MEMBER_OF]->(ld:Unit)
-    WITH t, lp, sum(CASE WHEN lm IS NOT NULL AND ld.kind = 'district' AND {holds('lm')} AND {holds('ld')}
+    WITH t, lp, sum(CASE WHEN lm IS NOT NULL AND {district_seat('lm', 'ld')}
                          THEN 1 ELSE 0 END) AS seats
     WITH t, collect(DISTINCT CASE WHEN seats > 0 THEN lp.id END) AS leader_ids
     RETURN {unit_cols('t')}, size(leader_ids) AS leaders
@@ -220,7 +223,7 @@ _LEADER_COUNT = f"""
 #: the townships in the scope, each with how many leaders contact it
 COVERAGE_TOWNSHIPS = read(
     "api.coverage_townships",
-    f"MATCH (t:Unit) WHERE t.kind = 'township' WITH t WHERE {holds('t')}" + _LEADER_COUNT,
+    f"MATCH (t:Unit) WHERE t.kind = {_TOWNSHIP} WITH t WHERE {holds('t')}" + _LEADER_COUNT,
 )
 COVERAGE_TOWNSHIPS_SCOPED = read(
     "api.coverage_townships_scoped",
@@ -228,7 +231,7 @@ COVERAGE_TOWNSHIPS_SCOPED = read(
     MATCH (s:Unit {{id: $scope}})
     MATCH path = (s)<-[:PART_OF*0..1]-(t:Unit)
     WITH DISTINCT t, path
-    WHERE t.kind = 'township' AND {holds('t')} AND {_PATH_HOLDS}
+    WHERE t.kind = {_TOWNSHIP} AND {holds('t')} AND {_PATH_HOLDS}
     """ + _LEADER_COUNT,
 )
 #: one row per (composite of the townships, secretary in force or null) and whether that
@@ -240,7 +243,7 @@ COVERAGE_COMPOSITES = read(
     MATCH (t:Unit {{id: tid}})
     MATCH (t)<-[kp:PART_OF]-(k:Unit)
     WITH t, k, kp
-    WHERE k.kind = 'composite' AND {holds('kp')} AND {holds('k')}
+    WHERE k.kind = {_COMPOSITE} AND {holds('kp')} AND {holds('k')}
     OPTIONAL MATCH (k)<-[sl:SECRETARY_OF]-(sp:Person)
     WITH t, k, CASE WHEN sl IS NOT NULL AND {holds('sl')} THEN sp END AS sec
     OPTIONAL MATCH (sec)-[ml:COMMITTEE_MEMBER_OF]->(t)
@@ -257,7 +260,7 @@ COVERAGE_VILLAGES = read(
     MATCH (t:Unit {{id: tid}})
     MATCH (t)<-[p:PART_OF]-(v:Unit)
     WITH DISTINCT v, p
-    WHERE v.kind IN ['village', 'community'] AND {holds('p')} AND {holds('v')}
+    WHERE {is_village('v')} AND {holds('p')} AND {holds('v')}
     WITH DISTINCT v
     OPTIONAL MATCH (v)-[c:COORDINATED_BY]->(k:Unit)
     WITH v, sum(CASE WHEN c IS NOT NULL AND {holds('c')} AND {holds('k')} THEN 1 ELSE 0 END) AS composites
@@ -283,7 +286,7 @@ COVERAGE_VILLAGE_IDS = read(
     MATCH (t:Unit {{id: tid}})
     MATCH (t)<-[p:PART_OF]-(v:Unit)
     WITH v, p
-    WHERE v.kind IN ['village', 'community'] AND {holds('p')} AND {holds('v')}
+    WHERE {is_village('v')} AND {holds('p')} AND {holds('v')}
     RETURN collect(DISTINCT v.id) AS ids
     """,
 )
@@ -316,11 +319,11 @@ _TOWNSHIP_COUNT = f"""
 COVERAGE_LEADERS = read(
     "api.coverage_leaders",
     f"""
-    MATCH (d:Unit) WHERE d.kind = 'district'
+    MATCH (d:Unit) WHERE d.kind = {_DISTRICT}
     WITH d WHERE $district IS NULL OR d.id = $district
     MATCH (d)<-[m:COMMITTEE_MEMBER_OF]-(p:Person)
     WITH d, p, m
-    WHERE {holds('m')}
+    WHERE {district_seat('m', 'd')}
     WITH DISTINCT d, p
     """ + _TOWNSHIP_COUNT,
 )
@@ -334,7 +337,7 @@ COVERAGE_TOWNSHIP_LEADERS = read(
     WHERE {holds('c0')}
     MATCH (p)-[m:COMMITTEE_MEMBER_OF]->(d:Unit)
     WITH DISTINCT p, d, m
-    WHERE d.kind = 'district' AND {holds('m')}
+    WHERE {district_seat('m', 'd')}
     WITH DISTINCT d, p
     """ + _TOWNSHIP_COUNT,
 )
@@ -347,12 +350,12 @@ APPOINTMENT_CHECK = read(
     f"""
     MATCH (p:Person {{id: $person}})
     OPTIONAL MATCH (p)-[l:LIAISES_WITH]->(v:Unit)
-    WHERE {holds('l')} AND {holds('v')} AND v.kind IN ['village', 'community']
+    WHERE {holds('l')} AND {holds('v')} AND {is_village('v')}
     RETURN {person_map('p')} AS person,
            CASE WHEN v IS NULL THEN NULL ELSE {unit_map('v')} END AS unit, l.from AS from, l.to AS to,
-           [(v)<-[:GIVEN_BY]-(o:Opinion)-[:ABOUT]->(p) WHERE o.date <= date($as_of) |
+           [(v)<-[:GIVEN_BY]-(o:Opinion)-[:ABOUT]->(p) WHERE {opinion_counts('o')} |
               {{id: o.id, date: o.date, conclusion: o.conclusion, doc_no: o.doc_no}}] AS opinions,
-           [(v)<-[:POSTED_IN]-(n:Notice)-[:ABOUT]->(p) WHERE n.from <= date($as_of) |
+           [(v)<-[:POSTED_IN]-(n:Notice)-[:ABOUT]->(p) WHERE {notice_counts('n')} |
               {{id: n.id, from: n.from, to: n.to, doc_no: n.doc_no}}] AS notices
     ORDER BY unit.id
     """,

@@ -3,7 +3,7 @@
     paths = generate_rosters("demo-rosters", seed=2017, scale=1)   # kind → file
     report = load_demo(runner)                                      # generate to a temp dir, then load
 
-The district itself is built in `redengine.demo_district`; its names come from `redengine.demo_names`.
+The district itself is built in `redengine.demo.district`; its names come from `redengine.demo.names`.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from pathlib import Path
 import click
 
 from redengine.dates import parse_date
-from redengine.options import DATE
-from redengine.demo_district import DEFAULT_AS_OF, HEADERS, KINDS, build_district, check_options
+from redengine.demo.district import DEFAULT_AS_OF, HEADERS, KINDS, build_district, check_options
 from redengine.graph import queries
 from redengine.graph.statements import read
+from redengine.options import DATE
 from redengine.types import Runner
 
 ANY_UNIT = read("demo.any_unit", "MATCH (u:Unit) RETURN u.id AS id LIMIT 1")
@@ -75,7 +75,7 @@ def _write_xlsx(path: Path, sheet: str, headers, rows) -> None:
         cells: list[object] = list(row)
         for i in dates:
             if cells[i]:
-                cells[i] = dt.date.fromisoformat(cells[i])
+                cells[i] = dt.date.fromisoformat(str(cells[i]))
         ws.append(cells)
     wb.save(path)
     _pin_zip_stamps(path)
@@ -101,8 +101,8 @@ def load_demo(runner: Runner, *, seed: int = 2017, scale: float = 1.0, out_dir: 
               as_of: dt.date | str | None = None, progress: bool = False):
     """Apply the schema, generate the demo rosters (into `out_dir`, else a temp dir) and load them
     with the roster loader as of `as_of` (default 2019-04-28). Returns the loader's SyncReport."""
+    from redengine.graph.apply import apply_schema
     from redengine.loaders import load_rosters
-    from redengine.schema.apply import apply_schema
 
     day = parse_date(as_of) if as_of is not None else DEFAULT_AS_OF
     apply_schema(runner)

@@ -17,7 +17,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from redengine import demo_names as names
+from redengine.demo import names
 
 LAUNCH = dt.date(2017, 4, 28)  # the Red Engine Project started
 DEFAULT_AS_OF = dt.date(2019, 4, 28)  # end of the two-year pilot: the date the demo rosters describe
@@ -280,7 +280,7 @@ class _Builder:
                               rng.choices(titles, cum_weights=title_cum)[0], (1965, 1993))
             cadre_ids.append(pid)
             wants.append(rng.choices((0, 1, 2, 3), weights=(1.5, 90, 7, 1.5))[0])
-        slots = [pid for pid, k in zip(cadre_ids, wants) for _ in range(k)]
+        slots = [pid for pid, k in zip(cadre_ids, wants, strict=False) for _ in range(k)]
         rng.shuffle(slots)
         mine: dict[str, list[str]] = {pid: [] for pid in cadre_ids}
         if covered:
@@ -320,7 +320,7 @@ class _Builder:
         rng.shuffle(who)
         moved = who[-1]  # contacted the now uncovered township first, then was moved
         at = 0
-        for pid, k in zip(who, counts):
+        for pid, k in zip(who, counts, strict=False):
             mine, at = order[at:at + k], at + k
             for tid in mine:
                 begin = self.day(0, 0.02)
