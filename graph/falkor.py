@@ -91,6 +91,11 @@ class FalkorRunner:
             return True
 
     @property
+    def data_dir(self):
+        """The embedded server's data folder (None for a FalkorDB this runner did not start or attach to)."""
+        return self._server.data_dir if self._server is not None else None
+
+    @property
     def connection(self):
         """The underlying redis connection, for engine-level commands (memory, constraints)."""
         return self._db.connection
