@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import sys
 import tempfile
 import time
 import zipfile
@@ -208,7 +209,7 @@ def _confirm_drop(runner: Runner, found: demo_guard.GraphKind, yes: bool) -> Non
     what = f"{demo_guard.where(runner)} (the demo: {found.holds()})"
     if yes:
         return
-    if not click.get_text_stream("stdin").isatty():
+    if sys.stdin is None or not sys.stdin.isatty():
         raise SafetyRefusal(f"--fresh drops the whole graph in {what}, tokens and audit log included; "
                             "stdin is not a terminal, so nothing can be asked: add --yes to drop it. Nothing was changed")
     click.confirm(f"Drop the whole graph in {what}, tokens and audit log included, and load the demo again?",
