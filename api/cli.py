@@ -10,7 +10,7 @@ import threading
 
 import click
 
-from redengine.api import audit, redact, tokens
+from redengine.api import redact, tokens
 from redengine.api.context import Principal, RoleName
 from redengine.config import Settings
 from redengine.errors import ConfigError, RedEngineError
@@ -111,8 +111,7 @@ def _demo_token_lines(runner, tty: bool) -> list[str]:
     if not tty:
         return ["no token is printed when output is not a terminal; create one with:",
                 "redengine token create --role admin   (in a container: docker compose exec api redengine token create --role admin)"]
-    new = tokens.create(runner, RoleName.ADMIN, name="demo-admin")
-    audit.write(runner, [audit.step(_operator(), "token.create", new.id, {"role": "admin", "name": "demo-admin"})])
+    new = tokens.create(runner, RoleName.ADMIN, name="demo-admin", by=_operator())
     # The token goes in a header only: never in a URL (access logs and browser history keep those).
     return [f"admin token {new.id} (shown once): in GraphiQL's Headers pane, or any client, send",
             f"Authorization: Bearer {new.token}"]
@@ -142,9 +141,7 @@ def create_cmd(role: str, township_id: str | None, name: str | None) -> None:
     from redengine.graph.engine import connect
 
     with connect(Settings.from_env()) as runner:
-        new = tokens.create(runner, role, township_id, name)
-        audit.write(runner, [audit.step(_operator(), "token.create", new.id,
-                                        {"role": role, "township_id": township_id, "name": new.principal.name})])
+        new = tokens.create(runner, role, township_id, name, by=_operator())
     scope = f", township {township_id}" if township_id else ""
     click.echo(f"created token {new.id} ({role}{scope}, name {new.principal.name!r}); it is shown only now:", err=True)
     click.echo(new.token)
@@ -173,6 +170,8 @@ def revoke_cmd(token_id: str) -> None:
     from redengine.graph.engine import connect
 
     with connect(Settings.from_env()) as runner:
-        row = tokens.revoke(runner, token_id)
-        audit.write(runner, [audit.step(_operator(), "token.revoke", token_id)])
-    click.echo(f"revoked {row['id']} (at {row['revoked_at']})")
+        row = tokens.revoke(runner, token_id, by=_operator())
+    if row["already"]:
+        click.echo(f"{row['id']} was already revoked (at {row['revoked_at']}); nothing changed")
+    else:
+        click.echo(f"revoked {row['id']} (at {row['revoked_at']})")
