@@ -43,9 +43,11 @@ def _create_for_township(audited: bool) -> Statement:
         RETURN t.id AS id""")
 
 
-#: {id, hash, name, role, township_id} (+ the audit fields): the token, and its audit entry with it
+#: (for a township?, audited?) → {id, hash, name, role, township_id} (+ the audit fields): the token,
+#: and its audit entry with it; no row if the township is not (or no longer) a current township
 CREATE = {(False, False): _create(False), (False, True): _create(True),
           (True, False): _create_for_township(False), (True, True): _create_for_township(True)}
+
 BY_HASH = read(
     "tokens.by_hash",
     """
@@ -63,6 +65,8 @@ LIST = read(
     ORDER BY t.created_at, t.id
     """,
 )
+
+
 def _revoke(audited: bool) -> Statement:
     return write(f"tokens.revoke{'.audited' if audited else ''}", f"""
         MATCH (t:ApiToken {{id: $id}})

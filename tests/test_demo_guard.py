@@ -44,7 +44,7 @@ def _state(folder: Path):
         return graph_state(runner), runner.read(BOOKKEEPING), runner.read(MARKER)
 
 
-def _real_folder(folder: Path, tmp_path: Path, capsys) -> None:
+def _real_folder(tmp_path: Path, capsys) -> None:
     """A folder holding a hand-made roster loaded by `redengine load`, a token and its audit entry."""
     from rosters import first_call
 
@@ -78,7 +78,7 @@ def test_demo_again_on_an_earlier_demo_works(data, tmp_path, capsys):
                                   ["demo", "--scale", "0.1", "--fresh", "--yes"], ["serve", "--demo", "--port", "0"]],
                          ids=["demo", "fresh", "fresh-yes", "serve-demo"])
 def test_demo_refuses_a_graph_with_real_rosters_and_changes_nothing(data, tmp_path, capsys, argv):
-    _real_folder(data, tmp_path, capsys)
+    _real_folder(tmp_path, capsys)
     before = _state(data)
     assert [r["label"] for r in before[1]] == ["ApiToken", "AuditEntry"]
     assert main(argv) == 2
