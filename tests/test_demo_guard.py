@@ -183,3 +183,26 @@ def test_the_claim_refuses_data_without_a_marker(runner):
     before = graph_state(runner)
     assert demo_guard.claim(runner, ["a" * 64]) is False
     assert graph_state(runner) == before
+
+
+class _LoadSlipsIn:
+    """The real engine; another load writes its Sync record just before the demo claims the graph."""
+
+    def __init__(self, runner):
+        self._runner = runner
+
+    def __getattr__(self, name):
+        return getattr(self._runner, name)
+
+    def write(self, stmt, params=None):
+        if stmt.name == "demo.claim":
+            self._runner.write(FOREIGN_SYNC)
+        return self._runner.write(stmt, params)
+
+
+def test_a_load_between_the_check_and_the_claim_keeps_the_demo_out(runner):
+    from redengine.demo_guard import NotADemoGraph
+
+    with pytest.raises(NotADemoGraph, match="1 Sync"):
+        load_demo(_LoadSlipsIn(runner), scale=0.1)
+    assert runner.read(MARKER) == [] and runner.read(UNITS) == [{"n": 0}]
