@@ -20,6 +20,7 @@ medians and the ratio never/compacted.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -97,8 +98,15 @@ def built(cache: Path, scale: float, variant: str) -> Path:
     return folder
 
 
-def restart(folder: Path, work: Path) -> tuple[float, int]:
-    """Seconds from the engine start until a query answers, on a copy of `folder`; the node count."""
+def _cpu_seconds(pid: int | None) -> float:
+    """CPU time (user + system) the process has used so far: what a restart costs whatever else runs."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def restart(folder: Path, work: Path) -> tuple[float, float, int]:
+    """Seconds from the engine start until a query answers, on a copy of `folder`; the engine's CPU
+    seconds by then; the node count."""
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(folder, work, ignore=shutil.ignore_patterns(".built", "*.sock", "server.json", "redengine.lock"))
     t = time.perf_counter()
@@ -106,10 +114,11 @@ def restart(folder: Path, work: Path) -> tuple[float, int]:
     runner = FalkorRunner(server.socket_path, GRAPH)
     n = runner.read(COUNT)[0]["n"]
     took = time.perf_counter() - t
+    cpu = _cpu_seconds(server.pid)
     runner.close()
     server.stop()
     shutil.rmtree(work, ignore_errors=True)
-    return took, n
+    return took, cpu, n
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,22 +134,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"scale {scale:g}", flush=True)
         folders = {v: built(args.cache, scale, v) for v in VARIANTS}
         times: dict[str, list[float]] = {v: [] for v in VARIANTS}
+        cpus: dict[str, list[float]] = {v: [] for v in VARIANTS}
         counts = set()
         for r in range(args.rounds):
             order = VARIANTS if r % 2 == 0 else VARIANTS[::-1]
             for v in order:
-                took, n = restart(folders[v], args.cache / "work")
+                took, cpu, n = restart(folders[v], args.cache / "work")
                 times[v].append(took)
+                cpus[v].append(cpu)
                 counts.add(n)
-                print(f"  round {r + 1} {v:<10} {took:8.2f} s  ({n:,} nodes)", flush=True)
+                print(f"  round {r + 1} {v:<10} {took:8.2f} s, engine CPU {cpu:8.2f} s  ({n:,} nodes)", flush=True)
         if len(counts) != 1:
             print(f"  WARNING: the variants hold different graphs: {sorted(counts)}")
         med = {v: statistics.median(times[v]) for v in VARIANTS}
-        summary.append((scale, med, med["never"] / med["compacted"], _files(folders["compacted"]),
-                        _files(folders["never"])))
-    print(f"\n{'scale':>6} {'compacted s':>12} {'never compacted s':>18} {'ratio':>7}   (medians of {args.rounds} rounds)")
-    for scale, med, ratio, fc, fn in summary:
-        print(f"{scale:>6g} {med['compacted']:>12.2f} {med['never']:>18.2f} {ratio:>7.1f}")
+        cpu = {v: statistics.median(cpus[v]) for v in VARIANTS}
+        summary.append((scale, med, cpu, _files(folders["compacted"]), _files(folders["never"])))
+    print(f"\n{'scale':>6} {'compacted s':>12} {'never compacted s':>18} {'ratio':>7} {'engine CPU s (c / n)':>22}"
+          f"   (medians of {args.rounds} rounds)")
+    for scale, med, cpu, fc, fn in summary:
+        print(f"{scale:>6g} {med['compacted']:>12.2f} {med['never']:>18.2f} {med['never'] / med['compacted']:>7.1f} "
+              f"{cpu['compacted']:>10.2f} / {cpu['never']:.2f}")
         print(f"        compacted: {fc}\n        never:     {fn}")
     return 0
 
