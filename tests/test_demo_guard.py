@@ -81,8 +81,13 @@ def test_demo_refuses_a_graph_with_real_rosters_and_changes_nothing(data, tmp_pa
     _real_folder(tmp_path, capsys)
     before = _state(data)
     assert [r["label"] for r in before[1]] == ["ApiToken", "AuditEntry"]
-    assert main(argv) == 2
-    err = capsys.readouterr().err
+    if argv[0] == "serve":  # in a process of its own: if it served, it would not return
+        res = subprocess.run([sys.executable, "-m", "redengine.cli", *argv], capture_output=True, text=True,
+                             timeout=120, env=dict(os.environ))
+        code, err = res.returncode, res.stderr
+    else:
+        code, err = main(argv), capsys.readouterr().err
+    assert code == 2, err
     assert "not the demo's" in err and f"{data}" in err and "REDENGINE_DATA_DIR=" in err
     assert "Nothing was changed" in err and "Traceback" not in err
     if "--fresh" in argv:
