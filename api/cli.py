@@ -68,8 +68,8 @@ def _url(host: str, sock: socket.socket) -> str:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
-@click.option("--demo", is_flag=True, help="Load the demo district into an empty graph (an earlier demo is kept; any other data is refused, "
-                   "exit 2) and print a fresh admin token.")
+@click.option("--demo", is_flag=True, help="Load the demo district into an empty graph (an earlier demo is kept; "
+                                           "any other data is refused, exit 2) and print a fresh admin token.")
 def serve(host: str, port: int, demo: bool) -> None:
     """Serve the GraphQL API (GraphiQL in a browser at /graphql), with /healthz and /readyz."""
     import uvicorn

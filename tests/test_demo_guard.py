@@ -23,7 +23,8 @@ MARKER = read("test.demo_guard.marker", "MATCH (m:SchemaMeta {id: 'demo'}) RETUR
 BOOKKEEPING = read("test.demo_guard.bookkeeping",
                    "MATCH (n) WHERE n:ApiToken OR n:AuditEntry RETURN labels(n)[0] AS label, count(n) AS n ORDER BY label")
 UNITS = read("test.demo_guard.units", "MATCH (u:Unit) RETURN count(u) AS n")
-FOREIGN_SYNC = write("test.demo_guard.foreign_sync", "CREATE (s:Sync {id: 'sync:x', sha256: 'c', file: 'x.csv'}) RETURN s.id AS id")
+FOREIGN_SYNC = write("test.demo_guard.foreign_sync",
+                     "CREATE (s:Sync {id: 'sync:x', sha256: 'c', file: 'x.csv'}) RETURN s.id AS id")
 FOREIGN_UNIT = write("test.demo_guard.foreign_unit", "CREATE (u:Unit {id: 'U1', name: '张河村'}) RETURN u.id AS id")
 
 
