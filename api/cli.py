@@ -15,7 +15,7 @@ from redengine.api import redact
 from redengine.api.context import Principal, RoleName
 from redengine.config import Settings
 from redengine.errors import ConfigError, RedEngineError
-from redengine.services import audit, tokens
+from redengine.services import tokens
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -70,7 +70,8 @@ def _url(host: str, sock: socket.socket) -> str:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
-@click.option("--demo", is_flag=True, help="Load the demo district into an empty graph and print a fresh admin token.")
+@click.option("--demo", is_flag=True, help="Load the demo district into an empty graph (an earlier demo is kept; "
+                                           "any other data is refused, exit 2) and print a fresh admin token.")
 def serve(host: str, port: int, demo: bool) -> None:
     """Serve the GraphQL API (GraphiQL in a browser at /graphql), with /healthz and /readyz."""
     import uvicorn
@@ -113,8 +114,7 @@ def _demo_token_lines(runner, tty: bool) -> list[str]:
     if not tty:
         return ["no token is printed when output is not a terminal; create one with:",
                 "redengine token create --role admin   (in a container: docker compose exec api redengine token create --role admin)"]
-    new = tokens.create(runner, RoleName.ADMIN, name="demo-admin")
-    audit.write(runner, [audit.step(_operator(), "token.create", new.id, {"role": "admin", "name": "demo-admin"})])
+    new = tokens.create(runner, RoleName.ADMIN, name="demo-admin", by=_operator())
     # The token goes in a header only: never in a URL (access logs and browser history keep those).
     return [f"admin token {new.id} (shown once): in GraphiQL's Headers pane, or any client, send",
             f"Authorization: Bearer {new.token}"]
@@ -144,9 +144,7 @@ def create_cmd(role: str, township_id: str | None, name: str | None) -> None:
     from redengine.graph.engine import connect
 
     with connect(Settings.from_env()) as runner:
-        new = tokens.create(runner, role, township_id, name)
-        audit.write(runner, [audit.step(_operator(), "token.create", new.id,
-                                        {"role": role, "township_id": township_id, "name": new.principal.name})])
+        new = tokens.create(runner, role, township_id, name, by=_operator())
     scope = f", township {township_id}" if township_id else ""
     click.echo(f"created token {new.id} ({role}{scope}, name {new.principal.name!r}); it is shown only now:", err=True)
     click.echo(new.token)
@@ -175,6 +173,8 @@ def revoke_cmd(token_id: str) -> None:
     from redengine.graph.engine import connect
 
     with connect(Settings.from_env()) as runner:
-        row = tokens.revoke(runner, token_id)
-        audit.write(runner, [audit.step(_operator(), "token.revoke", token_id)])
-    click.echo(f"revoked {row['id']} (at {row['revoked_at']})")
+        row = tokens.revoke(runner, token_id, by=_operator())
+    if row["already"]:
+        click.echo(f"{row['id']} was already revoked (at {row['revoked_at']}); nothing changed")
+    else:
+        click.echo(f"revoked {row['id']} (at {row['revoked_at']})")

@@ -10,6 +10,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from redengine.errors import EngineError, EngineReadOnly, EngineUnavailable, UniquenessError
@@ -95,6 +96,11 @@ class FalkorRunner:
             self._where = {"unix_socket_path": sock}
             self._connect()
             return True
+
+    @property
+    def data_dir(self) -> Path | None:
+        """The embedded server's data folder (None for a FalkorDB this runner did not start or attach to)."""
+        return self._server.data_dir if self._server is not None else None
 
     @property
     def connection(self) -> Any:

@@ -51,6 +51,12 @@ class UniquenessError(EngineError):
         super().__init__(f"{label} id already exists: {shown}{more}; nothing was written", statement)
 
 
+class SafetyRefusal(RedEngineError):
+    """A command will not act on what it found (e.g. the demo on real data); nothing was changed."""
+
+    exit_code = 2
+
+
 class NotFound(RedEngineError):
     """A referenced id does not exist."""
 
