@@ -46,6 +46,8 @@ def _gone_errors() -> tuple[type[BaseException], ...]:
 
 
 _GONE = _gone_errors()
+#: how long `compact` waits for a rewrite already running before it asks for its own
+COMPACT_WAIT = 60.0
 #: redis refusing writes: a failed save (MISCONF), memory (OOM), a replica (READONLY), a full disk
 _REFUSES_WRITES = re.compile(r"^(MISCONF|OOM|READONLY)\b|No space left on device|maxmemory", re.M)
 _UNIQUE = re.compile(r"unique constraint violation.*?type (\w+)", re.I | re.S)
@@ -231,15 +233,22 @@ class FalkorRunner:
 
     def compact(self) -> None:
         """Rewrite persistence as a snapshot (in the background), so the next start loads it instead
-        of replaying every command; called after a load. A rewrite already running is left to finish."""
+        of replaying every command; called after a load. If a rewrite is already running (the engine
+        starts one by itself when the file has doubled), it began before the last writes, which would
+        stay behind in the increment: wait for it (up to COMPACT_WAIT seconds), then ask again."""
         import redis
 
-        try:
-            self.connection.bgrewriteaof()
-        except redis.ResponseError:
-            return
-        except _GONE as e:
-            raise EngineUnavailable(f"the embedded FalkorDB server is unreachable: {e}") from e
+        deadline = time.monotonic() + COMPACT_WAIT
+        while True:
+            try:
+                self.connection.bgrewriteaof()
+                break
+            except redis.ResponseError as e:
+                if "already in progress" not in str(e) or time.monotonic() > deadline:
+                    return  # the next start or growth compacts it
+                time.sleep(0.1)
+            except _GONE as e:
+                raise EngineUnavailable(f"the embedded FalkorDB server is unreachable: {e}") from e
         if self._server is not None:
             with contextlib.suppress(Exception):
                 if self.connection.dbsize() > 0:
