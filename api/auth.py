@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from redengine.api import tokens
-from redengine.errors import RedEngineError
+from redengine.errors import EngineTimeout, RedEngineError
 
 log = logging.getLogger("redengine.api")
 
@@ -45,6 +45,11 @@ def unavailable() -> JSONResponse:
                                      "extensions": {"code": "ENGINE_UNAVAILABLE"}}]}, status_code=503)
 
 
+def timed_out() -> JSONResponse:
+    return JSONResponse({"errors": [{"message": "the token lookup ran out of the request's time; try again later",
+                                     "extensions": {"code": EngineTimeout.code}}]}, status_code=503)
+
+
 class BearerAuth:
     """ASGI wrapper: put the token's Principal in the request state, or answer 401."""
 
@@ -64,9 +69,14 @@ class BearerAuth:
             await unauthorized("missing bearer token: send `Authorization: Bearer <token>` "
                                "(create one with `redengine token create --role …`)")(scope, receive, send)
             return
-        runner = scope["app"].state.runner
-        try:
-            principal = await run_in_threadpool(tokens.authenticate, runner, token)
+        state = scope["app"].state
+        pool = getattr(state, "engine_pool", None)
+        try:  # in the engine pool, like the request's other engine work (api/serving.py)
+            principal = await (pool.call(tokens.authenticate, state.runner, token) if pool is not None
+                               else run_in_threadpool(tokens.authenticate, state.runner, token))
+        except EngineTimeout:
+            await timed_out()(scope, receive, send)
+            return
         except RedEngineError:
             log.exception("token lookup failed")
             await unavailable()(scope, receive, send)
