@@ -17,7 +17,7 @@ from strawberry.types import ExecutionResult
 
 from redengine.api import ide, redact
 from redengine.api.engine_errors import timeout_error
-from redengine.api.auth import PRINCIPAL_KEY, BearerAuth
+from redengine.api.auth import DEADLINE_KEY, PRINCIPAL_KEY, BearerAuth
 from redengine.api.headers import SecurityHeaders
 from redengine.api.ratelimit import SensitiveReadLimit
 from redengine.api.context import Context
@@ -48,7 +48,7 @@ class RedEngineGraphQL(GraphQL):
         if pool is None:  # create_app(offload=False): the old way, on the loop (the benchmark's "before")
             return await run(request, *args, **kwargs)
         try:
-            return await pool.run(lambda: run(request, *args, **kwargs))
+            return await pool.run(lambda: run(request, *args, **kwargs), getattr(request.state, DEADLINE_KEY, None))
         except EngineTimeout as e:  # Python-side work outlasted the deadline: answer now, the worker finishes alone
             log.warning("a GraphQL request ran past its %g s and was answered TIMEOUT", e.seconds)
             return ExecutionResult(data=None, errors=[timeout_error(e)])

@@ -20,6 +20,7 @@ from redengine.errors import EngineTimeout, RedEngineError
 log = logging.getLogger("redengine.api")
 
 PRINCIPAL_KEY = "principal"  # in scope["state"], read as request.state.principal
+DEADLINE_KEY = "deadline"    # in scope["state"]: when the request's time is up (time.monotonic())
 
 
 def bearer(headers: Headers) -> str | None:
@@ -71,9 +72,12 @@ class BearerAuth:
             return
         state = scope["app"].state
         pool = getattr(state, "engine_pool", None)
-        try:  # in the engine pool, like the request's other engine work (api/serving.py)
-            principal = await (pool.call(tokens.authenticate, state.runner, token) if pool is not None
-                               else run_in_threadpool(tokens.authenticate, state.runner, token))
+        try:  # in the engine pool, like the request's other engine work, within the request's time (api/serving.py)
+            if pool is not None:
+                at = scope.setdefault("state", {})[DEADLINE_KEY] = pool.deadline()
+                principal = await pool.call(tokens.authenticate, state.runner, token, at=at)
+            else:
+                principal = await run_in_threadpool(tokens.authenticate, state.runner, token)
         except EngineTimeout:
             await timed_out()(scope, receive, send)
             return

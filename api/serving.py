@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -52,27 +53,36 @@ class EnginePool:
             loop = self._local.loop = asyncio.new_event_loop()
         return loop
 
-    async def _submit(self, work: Callable[[], T]) -> T:
+    def deadline(self) -> float:
+        """The deadline (a `time.monotonic()` value) of a request arriving now."""
+        return time.monotonic() + self.timeout
+
+    async def _submit(self, work: Callable[[], T], at: float) -> T:
         context = contextvars.copy_context()  # what the caller's context holds (e.g. for logging)
         future = self._executor.submit(context.run, work)
         try:
-            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self.timeout + GRACE_SECONDS)
+            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)),
+                                          max(0.0, at - time.monotonic()) + GRACE_SECONDS)
         except asyncio.TimeoutError:
             raise EngineTimeout(self.timeout) from None
 
-    async def call(self, fn: Callable[..., T], *args: Any) -> T:
-        """`fn(*args)` in a worker, within the request timeout (e.g. the token lookup)."""
-        def work() -> T:
-            with deadline.within(self.timeout):
-                return fn(*args)
-        return await self._submit(work)
+    async def call(self, fn: Callable[..., T], *args: Any, at: float | None = None) -> T:
+        """`fn(*args)` in a worker, before the deadline `at` (default: the timeout from now)."""
+        at = self.deadline() if at is None else at
 
-    async def run(self, make: Callable[[], Awaitable[T]]) -> T:
-        """The coroutine `make()` to completion on a worker's own event loop, within the request timeout."""
         def work() -> T:
-            with deadline.within(self.timeout):
+            with deadline.within(self.timeout, at):
+                return fn(*args)
+        return await self._submit(work, at)
+
+    async def run(self, make: Callable[[], Awaitable[T]], at: float | None = None) -> T:
+        """The coroutine `make()` to completion on a worker's own event loop, before the deadline `at`."""
+        at = self.deadline() if at is None else at
+
+        def work() -> T:
+            with deadline.within(self.timeout, at):
                 return self._loop().run_until_complete(make())
-        return await self._submit(work)
+        return await self._submit(work, at)
 
     def close(self) -> None:
         """Stop taking work; running requests finish in their threads (their reads are bounded)."""

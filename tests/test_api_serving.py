@@ -172,6 +172,9 @@ def test_the_deadline_reaches_engine_reads_in_the_worker(runner):
             return runner.read(DISTRICT)
         with pytest.raises(EngineTimeout):
             asyncio.run(pool.call(late_read))
+        # a request's deadline is set once, when it arrives (the token lookup), and holds for all its work
+        with pytest.raises(EngineTimeout):
+            asyncio.run(pool.call(runner.read, DISTRICT, at=time.monotonic() - 1))
     finally:
         pool.close()
 
