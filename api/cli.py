@@ -16,6 +16,9 @@ from redengine.config import Settings
 from redengine.errors import ConfigError, RedEngineError
 
 
+UVICORN_LOOP, UVICORN_HTTP = "asyncio", "h11"
+
+
 def _bind(host: str, port: int) -> socket.socket:
     """Bind the listening socket first, so a busy port is one clear error before the engine starts."""
     try:
@@ -98,7 +101,10 @@ def serve(host: str, port: int, demo: bool) -> None:
         click.echo(f"Red Engine Graph API on {settings.engine}: {_url(host, sock)}  (GraphiQL in a browser)")
         for line in lines:
             click.echo(line)
-        config = uvicorn.Config(create_app(settings, runner=runner), log_level="info", lifespan="on")
+        # asyncio's loop and h11, named: uvicorn would pick uvloop/httptools by itself when installed,
+        # and they measured not clearly better (benchmarks/README.md)
+        config = uvicorn.Config(create_app(settings, runner=runner), log_level="info", lifespan="on",
+                                loop=UVICORN_LOOP, http=UVICORN_HTTP)
         redact.install()  # after uvicorn set up its loggers: no token in any log line
         server = uvicorn.Server(config)
         with _stop_on_signal():

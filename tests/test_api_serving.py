@@ -22,7 +22,7 @@ import uvicorn
 
 from redengine.api import queries as Q, tokens
 from redengine.api.app import create_app
-from redengine.api.cli import _bind
+from redengine.api.cli import UVICORN_HTTP, UVICORN_LOOP, _bind
 from redengine.api.commands import ErrorCode
 from redengine.api.serving import EnginePool
 from redengine.config import Settings
@@ -57,7 +57,7 @@ def served(runner, settings: Settings | None = None) -> Iterator[tuple[str, dict
     """The app under uvicorn on a socket bound as `redengine serve` binds it; (base URL, auth headers)."""
     sock = _bind("127.0.0.1", 0)
     server = uvicorn.Server(uvicorn.Config(create_app(settings or Settings(), runner=runner), log_level="warning",
-                                           lifespan="on"))
+                                           lifespan="on", loop=UVICORN_LOOP, http=UVICORN_HTTP))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
