@@ -14,6 +14,9 @@ ask over HTTP with an admin bearer token (httpx, one keep-alive connection):
 Prints medians and p99s in ms, and API/raw ratios. Aims (issue 3): appointmentCheck p99 < 20 ms and
 API/raw < 2 at scale 40; district coverage < 1 s at scale 40.
 
+`--nodelay` times a keep-alive http.client's GET /healthz on a socket bound without TCP_NODELAY (as
+before the fix) and as `redengine serve` binds it now, interleaved.
+
 `--serving` (issue 9) measures serving under load instead, at the largest scale: the server runs in a
 process of its own (`redengine serve`'s socket and uvicorn), in three variants, interleaved over
 `--rounds` rounds (each round starts the engine afresh with the variant's query threads):
@@ -310,6 +313,53 @@ def bench_serving(args, base: Path) -> None:
           f"{args.clients} clients pause 0–200 ms between requests; window {args.window:g} s")
 
 
+def bench_nodelay(rounds: int = 3, n: int = 60) -> None:
+    """http.client (keep-alive) GET /healthz on a socket bound as before the fix (no protocol number, so
+    asyncio set no TCP_NODELAY) and as `_bind` binds it now; interleaved rounds, medians in ms."""
+    import http.client
+    import socket
+
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    from redengine.api.cli import UVICORN_HTTP, UVICORN_LOOP, _bind
+    from redengine.api.health import healthz
+
+    def old_bind() -> socket.socket:
+        family, _, _, _, addr = socket.getaddrinfo("127.0.0.1", 0, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.bind(addr)
+        sock.listen()
+        return sock
+
+    import uvicorn
+
+    medians: dict[str, list[float]] = {"before (no TCP_NODELAY)": [], "after (_bind)": []}
+    for _ in range(rounds):
+        for name, bind in (("before (no TCP_NODELAY)", old_bind), ("after (_bind)", lambda: _bind("127.0.0.1", 0))):
+            sock = bind()
+            server = uvicorn.Server(uvicorn.Config(Starlette(routes=[Route("/healthz", healthz)]), log_level="warning",
+                                                   loop=UVICORN_LOOP, http=UVICORN_HTTP))
+            thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+            thread.start()
+            while not server.started:
+                time.sleep(0.01)
+            c = http.client.HTTPConnection("127.0.0.1", sock.getsockname()[1])
+
+            def get(_i):
+                c.request("GET", "/healthz")
+                c.getresponse().read()
+            get(0)
+            medians[name].append(ms(timed(get, n))[0])
+            c.close()
+            server.should_exit = True
+            thread.join()
+            sock.close()
+    for name, xs in medians.items():
+        print(f"http.client keep-alive GET /healthz, {name}: median {statistics.median(xs):.2f} ms "
+              f"(rounds: {', '.join(f'{x:.2f}' for x in xs)})")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scales", default="1,40")
@@ -321,7 +371,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3, help="--serving: interleaved rounds of each variant")
     ap.add_argument("--clients", type=int, default=20, help="--serving: concurrent appointmentCheck clients")
     ap.add_argument("--window", type=float, default=8.0, help="--serving: seconds each load runs")
+    ap.add_argument("--nodelay", action="store_true", help="measure TCP_NODELAY's effect on a keep-alive http.client")
     args = ap.parse_args(argv)
+    if args.nodelay:
+        bench_nodelay()
+        return 0
     if args.serving:
         with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
             bench_serving(args, args.data_dir or Path(tmp))
