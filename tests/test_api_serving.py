@@ -80,7 +80,8 @@ def _ok(response: httpx.Response) -> dict:
 
 @pytest.mark.slow
 def test_small_requests_and_healthz_do_not_wait_for_heavy_ones(district):
-    """Two clients ask for the district's coverage over and over; meanwhile another asks small questions.
+    """Two clients ask for the district's coverage over and over; meanwhile another asks small questions
+    and the probes.
     Before the engine work left the event loop, every small request waited for a coverage to finish."""
     d = district.read(DISTRICT)[0]["id"]
     cadres = [p["id"] for p in district.read(Q.PEOPLE_PAGE_WITH["LIAISES_WITH"],
@@ -99,7 +100,7 @@ def test_small_requests_and_healthz_do_not_wait_for_heavy_ones(district):
         threads = [threading.Thread(target=heavy_client) for _ in range(2)]
         for t in threads:
             t.start()
-        checks, health = [], []
+        checks, health, ready = [], [], []
         try:
             with httpx.Client(base_url=base, headers=auth, timeout=120) as c:
                 _ok(c.post("/graphql", json={"query": CHECK, "variables": {"p": cadres[0], "d": AS_OF}}))  # warm
@@ -110,6 +111,9 @@ def test_small_requests_and_healthz_do_not_wait_for_heavy_ones(district):
                     assert c.get("/healthz").status_code == 200
                     health.append(time.perf_counter() - t)
                     t = time.perf_counter()
+                    assert c.get("/readyz").status_code == 200
+                    ready.append(time.perf_counter() - t)
+                    t = time.perf_counter()
                     _ok(c.post("/graphql", json={"query": CHECK, "variables": {"p": cadres[i % len(cadres)], "d": AS_OF}}))
                     checks.append(time.perf_counter() - t)
                     time.sleep(0.02)
@@ -119,9 +123,11 @@ def test_small_requests_and_healthz_do_not_wait_for_heavy_ones(district):
                 t.join()
     assert len(heavy) >= 2, "no heavy request finished: the comparison would mean nothing"
     heavy_time = statistics.median(heavy)
-    print(f"heavy {heavy_time:.3f} s, healthz {statistics.median(health):.4f} s, check {statistics.median(checks):.4f} s")
+    print(f"heavy {heavy_time:.3f} s, healthz {statistics.median(health):.4f} s, readyz {statistics.median(ready):.4f} s, "
+          f"check {statistics.median(checks):.4f} s")
     # On the event loop (the old way) a small request waited half a coverage on average: ratio ~0.5.
     assert statistics.median(health) < heavy_time / 5, (health, heavy)
+    assert statistics.median(ready) < heavy_time / 5, (ready, heavy)
     assert statistics.median(checks) < heavy_time / 5, (checks, heavy)
 
 
