@@ -18,11 +18,13 @@ API/raw < 2 at scale 40; district coverage < 1 s at scale 40.
 before the fix) and as `redengine serve` binds it now, interleaved.
 
 `--serving` (issue 9) measures serving under load instead, at the largest scale: the server runs in a
-process of its own (`redengine serve`'s socket and uvicorn), in three variants, interleaved over
+process of its own (`redengine serve`'s socket and uvicorn), in four variants, interleaved over
 `--rounds` rounds (each round starts the engine afresh with the variant's query threads):
   - before: GraphQL executed on the event loop (create_app(offload=False)), FalkorDB's default 2 threads;
   - after: the engine pool (api/serving.py), FalkorDB with a thread per API worker;
-  - after + uvloop/httptools: the same, with uvicorn's uvloop event loop and httptools parser.
+  - after + uvloop/httptools: the same, with uvicorn's uvloop event loop and httptools parser;
+  - after + GIL switch interval 1 ms: `sys.setswitchinterval(0.001)` in the server, as `redengine serve`
+    sets it (the other variants keep Python's default 5 ms).
 In each: one client's sequential appointmentCheck and /healthz (keep-alive); then `--clients` clients
 asking appointmentCheck with a random pause (0–200 ms) between requests, and one asking /healthz every
 50 ms, for `--window` seconds, once alone and once while another client asks for the district's
@@ -153,7 +155,8 @@ def bench_scale(scale: float, args, base: Path) -> list[tuple]:
     return rows
 
 
-#: the API server of one variant, in its own process: argv data_dir graph offload loop http; prints its port
+#: the API server of one variant, in its own process: argv data_dir graph offload loop http switch-interval;
+#: prints its port
 SERVE = r"""
 import sys
 from pathlib import Path
@@ -161,7 +164,8 @@ import uvicorn
 from redengine.api.app import create_app
 from redengine.api.cli import _bind
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
-data_dir, graph, offload, loop, http = sys.argv[1:6]
+data_dir, graph, offload, loop, http, switch = sys.argv[1:7]
+sys.setswitchinterval(float(switch))
 runner = FalkorRunner(EmbeddedServer(Path(data_dir)).start().socket_path, graph)
 sock = _bind("127.0.0.1", 0)
 print(sock.getsockname()[1], flush=True)
@@ -169,17 +173,18 @@ app = create_app(runner=runner, offload=offload == "1")
 uvicorn.Server(uvicorn.Config(app, loop=loop, http=http, log_level="warning", lifespan="on")).run(sockets=[sock])
 """
 
-#: name → (offload, engine threads, uvicorn loop, uvicorn http)
+#: name → (offload, engine threads, uvicorn loop, uvicorn http, GIL switch interval)
 VARIANTS = {
-    "before (on the event loop, 2 engine threads)": (False, 2, "asyncio", "h11"),
-    "after (engine pool, thread per worker)": (True, DEFAULT_THREADS, "asyncio", "h11"),
-    "after + uvloop/httptools": (True, DEFAULT_THREADS, "uvloop", "httptools"),
+    "before (on the event loop, 2 engine threads)": (False, 2, "asyncio", "h11", 0.005),
+    "after (engine pool, thread per worker)": (True, DEFAULT_THREADS, "asyncio", "h11", 0.005),
+    "after + uvloop/httptools": (True, DEFAULT_THREADS, "uvloop", "httptools", 0.005),
+    "after + GIL switch interval 1 ms": (True, DEFAULT_THREADS, "asyncio", "h11", 0.001),
 }
 
 
 def serving_round(data_dir: Path, variant: tuple, args) -> dict[str, tuple[float, float]]:
     """One variant once: the engine started with its threads, the server in its own process, the loads."""
-    offload, threads, loop, http = variant
+    offload, threads, loop, http, switch = variant
     server = EmbeddedServer(data_dir, threads=threads).start()
     runner = FalkorRunner(server.socket_path, "bench", server=server)
     proc = None
@@ -188,7 +193,7 @@ def serving_round(data_dir: Path, variant: tuple, args) -> dict[str, tuple[float
         page = runner.read(Q.PEOPLE_PAGE_WITH["LIAISES_WITH"], {"as_of": AS_OF, "skip": 0, "limit": 100_000})[0]
         cadres = random.Random(2017).sample([p["id"] for p in page["page"]], 50)
         auth = {"Authorization": f"Bearer {tokens.create(runner, 'admin', name='bench').token}"}
-        proc = subprocess.Popen([sys.executable, "-c", SERVE, str(data_dir), "bench", "1" if offload else "0", loop, http],
+        proc = subprocess.Popen([sys.executable, "-c", SERVE, str(data_dir), "bench", "1" if offload else "0", loop, http, str(switch)],
                                 stdout=subprocess.PIPE, text=True, env=os.environ)
         base = f"http://127.0.0.1:{int(proc.stdout.readline())}"
         out = {}
