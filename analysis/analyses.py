@@ -18,16 +18,21 @@ import pandas as pd
 
 from redengine.analysis.export import weak_on
 from redengine.dates import parse_date, today
-from redengine.schema.model import VILLAGE_KINDS, UnitKind
+from redengine.domain.conventions import village_kind
+from redengine.domain.dated import in_force
+from redengine.domain.gaps import GAP_ORDER, composite_gaps, leader_gaps, township_gaps, village_gaps
+from redengine.domain.leaders import CONTACT_REL, SEAT_REL, Seat, is_district_seat
+from redengine.schema.model import ROLES, Role, UnitKind
 
-VILLAGES = frozenset(k.value for k in VILLAGE_KINDS)
 TOWNSHIP = UnitKind.TOWNSHIP.value
+COMPOSITE = UnitKind.COMPOSITE.value
+SECRETARY_REL = ROLES[Role.SECRETARY].rel
 PERSON = "person"
 COVERAGE_COLUMNS = ["township", "name", "villages", "liaison", "commissioner", "composite",
                     "liaison_ratio", "commissioner_ratio", "composite_ratio", "leaders"]
 
 
-USED_LINKS = frozenset({"PART_OF", "COORDINATED_BY", "LIAISES_WITH", "COMMISSIONER_OF", "CONTACTS_TOWNSHIP"})
+USED_LINKS = frozenset({"PART_OF", "COORDINATED_BY", "LIAISES_WITH", "COMMISSIONER_OF", CONTACT_REL, SEAT_REL, SECRETARY_REL})
 
 
 class Facts:
@@ -48,18 +53,24 @@ class View:
     def __init__(self, g: nx.MultiDiGraph | Facts, day: dt.date):
         facts = g if isinstance(g, Facts) else Facts(g)
         self.g, self.day = facts.g, day
-        kind_of = {n: k for n, k, start, end in facts.units if _within(start, end, day)}
+        kind_of = {n: k for n, k, start, end in facts.units if in_force(start, end, day)}
+        interval = {n: (start, end) for n, k, start, end in facts.units}
         self.units = set(kind_of)
-        self.villages = {n for n, k in kind_of.items() if k in VILLAGES}
+        self.villages = {n for n, k in kind_of.items() if village_kind(k)}
         self.townships = {n for n, k in kind_of.items() if k == TOWNSHIP}
         self.township_of: dict[str, str] = {}
         self.liaisons: dict[str, set[str]] = defaultdict(set)       # village → cadres
         self.commissioners: dict[str, set[str]] = defaultdict(set)  # village → commissioners
         self.composites: dict[str, set[str]] = defaultdict(set)     # unit → composite committees
         self.leaders: dict[str, set[str]] = defaultdict(set)        # township → standing-committee leaders
+        self.seated: set[str] = set()                               # people with a district seat
+        self.contacts: dict[str, set[str]] = defaultdict(set)       # person → townships they contact
+        self.members: dict[str, set[str]] = defaultdict(set)        # person → committees they sit on
+        self.secretaries: dict[str, set[str]] = defaultdict(set)    # unit → its secretaries
+        self.seat_unit: dict[str, set[str]] = defaultdict(set)      # person → districts they sit for
         self.coordination = nx.Graph()                              # COORDINATED_BY, undirected
         for a, b, kind, start, end in facts.links:
-            if b not in kind_of or not _within(start, end, day):
+            if b not in kind_of or not in_force(start, end, day):
                 continue
             if kind == "PART_OF":
                 if a in kind_of and b in self.townships:
@@ -74,8 +85,19 @@ class View:
                 self.liaisons[b].add(a)
             elif kind == "COMMISSIONER_OF" and b in self.villages:
                 self.commissioners[b].add(a)
-            elif kind == "CONTACTS_TOWNSHIP" and b in self.townships:
-                self.leaders[b].add(a)
+            elif kind == CONTACT_REL:
+                self.contacts[a].add(b)
+            elif kind == SECRETARY_REL:
+                self.secretaries[b].add(a)
+            elif kind == SEAT_REL:
+                self.members[a].add(b)
+                if is_district_seat(Seat(start, end, kind_of[b], *interval[b]), day):
+                    self.seated.add(a)
+                    self.seat_unit[a].add(b)
+        for person, townships in self.contacts.items():  # a leader: a contact with a district seat
+            if person in self.seated:
+                for t in townships & self.townships:
+                    self.leaders[t].add(person)
 
     def name(self, n: str) -> str | None:
         return self.g.nodes[n].get("name") if n in self.g else None
@@ -94,7 +116,7 @@ def coverage_by_township(g: nx.MultiDiGraph, on: dt.date | str | None = None) ->
 
 def _coverage(v: View) -> pd.DataFrame:
     _need_people(v.g)
-    by_township: dict[str, list[str]] = defaultdict(list)
+    by_township: dict[str | None, list[str]] = defaultdict(list)
     for x in v.villages:
         by_township[v.township_of.get(x)].append(x)
     rows = []
@@ -108,6 +130,39 @@ def _coverage(v: View) -> pd.DataFrame:
                      **{f"{k}_ratio": (c / n if n else float("nan")) for k, c in counts.items()},
                      "leaders": len(v.leaders.get(t, ()))})
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+
+GAP_COLUMNS = ["kind", "township", "unit", "person", "count"]
+
+
+def coverage_gaps(g: nx.MultiDiGraph, on: dt.date | str | None = None) -> pd.DataFrame:
+    """Every coverage gap on the day, by the same rules as the API's coverage (`redengine.domain.gaps`).
+
+    One row per gap: its kind, the township it lies in (none for a leader's township count), the
+    unit (a township, village, composite committee, or the district of a leader) and the person.
+    """
+    v = view(g, on)
+    _need_people(v.g)
+    kinds = {n: v.g.nodes[n].get("kind") for n in v.units}
+    rows: list[dict] = []
+    for t in sorted(v.townships):
+        rows += [{"kind": k, "township": t, "unit": t} for k in township_gaps(len(v.leaders.get(t, ())))]
+    for x in sorted(v.villages):
+        t = v.township_of.get(x)
+        if t is None:
+            continue
+        rows += [{"kind": k, "township": t, "unit": x} for k in village_gaps(
+            len(v.composites.get(x, ())), len(v.liaisons.get(x, ())), len(v.commissioners.get(x, ())))]
+    for k in sorted(n for n in v.units if kinds[n] == COMPOSITE and v.township_of.get(n) is not None):
+        t = v.township_of[k]
+        secs = [(p, t in v.members.get(p, ())) for p in sorted(v.secretaries.get(k, ()))]
+        rows += [{"kind": kind, "township": t, "unit": k, "person": p} for kind, p in composite_gaps(secs)]
+    for p in sorted(v.seated):
+        n = len(v.contacts.get(p, set()))
+        rows += [{"kind": kind, "unit": d, "person": p, "count": n} for d in sorted(v.seat_unit[p])
+                 for kind in leader_gaps(n)]
+    rows.sort(key=lambda r: (GAP_ORDER[r["kind"]], r.get("unit") or "", r.get("person") or ""))
+    return pd.DataFrame([{c: r.get(c) for c in GAP_COLUMNS} for r in rows], columns=GAP_COLUMNS, dtype=object)
 
 
 def coverage_over_time(g: nx.MultiDiGraph, start: dt.date | str, end: dt.date | str, district: bool = False) -> pd.DataFrame:
@@ -136,7 +191,8 @@ def coverage_over_time(g: nx.MultiDiGraph, start: dt.date | str, end: dt.date | 
 def month_ends(start: dt.date | str, end: dt.date | str) -> list[dt.date]:
     """Every last day of a month d with start <= d <= end."""
     start, end = parse_date(start), parse_date(end)
-    days, y, m = [], start.year, start.month
+    days: list[dt.date] = []
+    y, m = start.year, start.month
     while True:
         d = dt.date(y, m, calendar.monthrange(y, m)[1])
         if d > end:
@@ -249,11 +305,6 @@ def _day(g: nx.MultiDiGraph, on: dt.date | str | None) -> dt.date:
     if snap is not None and day != snap:
         raise ValueError(f"the graph is a snapshot as of {snap}; export all history (as_of=None) to ask about {day}")
     return day
-
-
-def _within(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
-    """An interval [from, to) holds on `day`; a missing from means always, a missing to means still."""
-    return (start is None or start <= day) and (end is None or day < end)
 
 
 def _need_people(g: nx.MultiDiGraph) -> None:

@@ -37,11 +37,12 @@ import networkx as nx
 
 from redengine.analysis import queries as q
 from redengine.dates import parse_date
+from redengine.domain.cases import never_lifted, open_on
 from redengine.errors import ConfigError, NotFound, RedEngineError
 from redengine.types import Runner
 
 if TYPE_CHECKING:
-    from redengine.api.context import Principal
+    from redengine.services.access import Principal
 
 PAGE_SIZE = 20000
 PSEUDONYM_ENV = "REDENGINE_PSEUDONYM_KEY"
@@ -139,8 +140,8 @@ def pseudonym_key(runner: Runner) -> str:
 
 
 def weak_on(cases: Iterable[dict], day: dt.date) -> list[dict]:
-    """The weak-organisation cases open on `day` (flagged on or before it, not lifted by then)."""
-    return [c for c in cases if _case_holds(c, day)]
+    """The weak-organisation cases open on `day` (the rule: `redengine.domain.cases`)."""
+    return open_on(cases, day)
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -167,7 +168,8 @@ def _scope(runner: Runner, scope: str | None, principal: Principal | None, base:
     if limit is not None and target != limit:
         allowed = {r["id"] for r in runner.read(q.SCOPE_UNITS[at], {**base, "scope": limit})}
         if target not in allowed:
-            raise ExportNotAllowed(f"scope: unit {target!r} is outside township {limit!r} that role {principal.role.value} may read")
+            role = principal.role.value if principal is not None else "local"
+            raise ExportNotAllowed(f"scope: unit {target!r} is outside township {limit!r} that role {role} may read")
     return target, ids
 
 
@@ -199,7 +201,7 @@ def _unit_attrs(r: dict, day: dt.date | None) -> dict[str, Any]:
         cases = weak_on(cases, day)
         weak = bool(cases)
     else:
-        weak = any(c["lifted_on"] is None and c["status"] != "lifted" for c in cases)
+        weak = any(never_lifted(c) for c in cases)
     return {"kind": r["kind"], "label": r["name"], "name": r["name"], "kind_label": r["kind_label"],
             "from": r["from"], "to": r["to"], "weak": weak, "weak_cases": cases}
 
@@ -207,15 +209,6 @@ def _unit_attrs(r: dict, day: dt.date | None) -> dict[str, Any]:
 def _case(c: dict) -> dict:
     return {"id": c.get("id"), "flagged_on": c.get("flagged_on"), "lifted_on": c.get("lifted_on"),
             "status": c.get("status"), "reasons": list(c.get("reasons") or [])}
-
-
-def _case_holds(c: dict, day: dt.date) -> bool:
-    flagged, lifted = c.get("flagged_on"), c.get("lifted_on")
-    if flagged is None or flagged > day:
-        return False
-    if lifted is not None:
-        return day < lifted
-    return c.get("status") != "lifted"  # lifted without a date: not weak any more
 
 
 def _person_attrs(r: dict, key: str, personal: bool) -> dict[str, Any]:
@@ -240,8 +233,8 @@ def _pseudonymiser(runner: Runner):
 
 def _audit(runner: Runner, principal: Principal | None, scope: str | None, day: dt.date | None, people: int) -> None:
     """Record the export of personal fields in the shared audit log (api.audit)."""
-    from redengine.api import audit
-    from redengine.api.context import Principal, RoleName
+    from redengine.services import audit
+    from redengine.services.access import Principal, RoleName
 
     actor = principal or Principal(token_id="", name=_login(), role=RoleName.ADMIN)
     stmt, params = audit.step(actor, "export.personal", scope, {"as_of": day, "people": people})

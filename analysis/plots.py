@@ -88,7 +88,7 @@ def coverage_bars(coverage: pd.DataFrame, path: Path | str, title: str | None = 
     for i, (col, text) in enumerate(RATIOS):
         ax.barh([y + (i - 1) * height for y in range(len(df))], df[col].fillna(0), height=height,
                 label=text if cjk_font() else text.split(" ", 1)[1])
-    ax.set_yticks(range(len(df)), [_label(n, t) for n, t in zip(df["name"], df["township"])], **_font_kw())
+    ax.set_yticks(range(len(df)), [_label(n, t) for n, t in zip(df["name"], df["township"], strict=False)], **_font_kw())
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
     ax.set_xlabel("share of villages and communities covered")

@@ -8,7 +8,7 @@ SKIP/LIMIT would rescan; scoped reads take an explicit `$ids` chunk instead.
 
 from __future__ import annotations
 
-from redengine.graph.links import holds
+from redengine.domain.dated import holds, path_holds
 from redengine.graph.statements import Statement, read, write
 from redengine.schema.model import PERSON_LINKS, UNIT_LINKS
 
@@ -23,7 +23,7 @@ _PERSONAL_FIELDS = _PERSON_FIELDS + ",\n           [(p)-[:HAS_PERSONAL_DATA]->(d
 # as-of date) and not ended (a whole-district people roster ends who it leaves out). The export
 # keeps a person as of D when this holds OR they hold a link to an exported unit on D (the API
 # ignores a person's own interval for their links), so the reads return it as `own`, not filter.
-_PERSON_OWN = "((p.from IS NULL OR p.from <= date($as_of)) AND (p.to IS NULL OR date($as_of) < p.to))"
+_PERSON_OWN = holds("p")
 
 
 def _pair(name: str, template: str, cond: str, as_of_cond: str) -> dict[bool, Statement]:
@@ -98,7 +98,7 @@ SCOPE_UNITS = _pair("scope_units", """
     MATCH path = (u:Unit)-[:PART_OF*0..]->(s:Unit {id: $scope})
     WHERE true@COND@
     RETURN DISTINCT u.id AS id
-    """, "", f" AND all(r IN relationships(path) WHERE {holds('r')})")
+    """, "", f" AND {path_holds('path', var='r')}")
 
 #: the ids of the people with a link into the units in $ids
 SCOPE_PEOPLE = _pair("scope_people", f"""

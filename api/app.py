@@ -10,21 +10,22 @@ import strawberry
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
 
-from redengine.api import ide, redact
-from redengine.api.engine_errors import timeout_error
+from redengine.api import ide, redact, static_files
 from redengine.api.auth import DEADLINE_KEY, PRINCIPAL_KEY, BearerAuth
-from redengine.api.headers import SecurityHeaders
-from redengine.api.ratelimit import SensitiveReadLimit
+from redengine.api.body_limit import BodyLimit
 from redengine.api.context import Context
+from redengine.api.engine_errors import timeout_error
+from redengine.api.headers import SecurityHeaders
 from redengine.api.health import healthz, readyz
+from redengine.api.ratelimit import SensitiveReadLimit
 from redengine.api.serving import EnginePool
-from redengine.errors import EngineTimeout
 from redengine.config import Settings
+from redengine.errors import EngineTimeout
 from redengine.types import Runner
 
 log = logging.getLogger("redengine.api")
@@ -36,10 +37,10 @@ class RedEngineGraphQL(GraphQL):
     Only the GraphiQL page itself is served without a principal, and it executes nothing.
     """
 
-    async def get_context(self, request: Request, response: Response) -> Context:
+    async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         principal = getattr(request.state, PRINCIPAL_KEY, None)
         return Context(runner=request.app.state.runner, principal=principal, request=request,  # type: ignore[arg-type]
-                       sensitive_reads=request.app.state.sensitive_reads)
+                       sensitive_reads=request.app.state.sensitive_reads, limits=request.app.state.limits)
 
     async def execute_single(self, request: Request, *args, **kwargs):
         """One GraphQL execution, run whole in the engine pool (api/serving.py), never on the event loop."""
@@ -58,7 +59,7 @@ class RedEngineGraphQL(GraphQL):
         return ide.graphiql_html()
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(self.graphql_ide_html, headers={"Content-Security-Policy": ide.graphiql_csp()})
+        return ide.graphiql_response()
 
 
 class App(Starlette):
@@ -69,37 +70,34 @@ class App(Starlette):
         return SecurityHeaders(super().build_middleware_stack())
 
 
-def _prepare(runner: Runner, demo: bool) -> None:
-    from redengine.schema.apply import apply_schema
+def _prepare(runner: Runner) -> None:
+    from redengine.graph.apply import apply_schema
 
     apply_schema(runner)
-    if demo:
-        from redengine.demo import load_demo_if_empty
-
-        load_demo_if_empty(runner)
 
 
-def create_app(settings: Settings | None = None, *, runner: Runner | None = None, demo: bool = False,
+def create_app(settings: Settings | None = None, *, runner: Runner | None = None,
                schema: strawberry.Schema | None = None, offload: bool = True) -> Starlette:
     """The ASGI app. Opens the engine named by `settings` in its lifespan unless a `runner` is given
-    (then the caller owns and closes it); applies the schema; with `demo`, loads the demo district
-    into an empty graph. Requests run in a pool of worker threads (api/serving.py); `offload=False`
-    runs them on the event loop as before, only for benchmarks/bench_api.py's comparison."""
+    (then the caller owns and closes it); applies the schema. (`redengine serve --demo` loads the demo
+    district before it builds the app: the API does not know the demo.) Requests run in a pool of
+    worker threads (api/serving.py); `offload=False` runs them on the event loop as before, only for
+    benchmarks/bench_api.py's comparison."""
     settings = settings or Settings.from_env()
     if schema is None:
         from redengine.api.schema import build_schema
 
-        schema = build_schema()
+        schema = build_schema(settings.api)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         from redengine.graph.engine import open_runner
 
         owned = runner is None
-        r = await run_in_threadpool(open_runner, settings) if owned else runner
+        r: Runner = await run_in_threadpool(open_runner, settings) if runner is None else runner
         pool = EnginePool(settings.api_workers, settings.api_timeout) if offload else None
         try:
-            await run_in_threadpool(_prepare, r, demo)
+            await run_in_threadpool(_prepare, r)
             app.state.runner = r
             app.state.engine_pool = pool
             log.info("serving the graph on %s", r.engine)
@@ -112,11 +110,13 @@ def create_app(settings: Settings | None = None, *, runner: Runner | None = None
 
     graphql = RedEngineGraphQL(schema, graphql_ide="graphiql")
     routes = [
-        Route("/graphql", BearerAuth(graphql), methods=["GET", "POST"]),
+        Route("/graphql", BodyLimit(BearerAuth(graphql), settings.api.max_body_bytes), methods=["GET", "POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        static_files.mount(),  # GraphiQL's scripts and styles, from the package (api/static/)
     ]
     redact.install()  # no token in any log line of this process, whichever server runs the app
     app = App(routes=routes, lifespan=lifespan)
     app.state.sensitive_reads = SensitiveReadLimit(settings.sensitive_reads_per_minute)
+    app.state.limits = settings.api
     return app

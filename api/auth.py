@@ -14,8 +14,8 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from redengine.api import tokens
 from redengine.errors import EngineTimeout, RedEngineError
+from redengine.services import tokens
 
 log = logging.getLogger("redengine.api")
 

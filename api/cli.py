@@ -11,11 +11,11 @@ import threading
 
 import click
 
-from redengine.api import audit, redact, tokens
+from redengine.api import redact
 from redengine.api.context import Principal, RoleName
 from redengine.config import Settings
 from redengine.errors import ConfigError, RedEngineError
-
+from redengine.services import audit, tokens
 
 UVICORN_LOOP, UVICORN_HTTP = "asyncio", "h11"
 #: how long a thread may hold the GIL before another gets it (Python's default: 5 ms). A long request's
@@ -84,8 +84,8 @@ def serve(host: str, port: int, demo: bool) -> None:
     import uvicorn
 
     from redengine.api.app import create_app
+    from redengine.graph.apply import apply_schema
     from redengine.graph.engine import open_runner
-    from redengine.schema.apply import apply_schema
 
     settings = Settings.from_env()
     with contextlib.ExitStack() as stack:
@@ -100,7 +100,7 @@ def serve(host: str, port: int, demo: bool) -> None:
 
             loaded = load_demo_if_empty(runner)
             click.echo("demo district loaded" if loaded else "the graph already holds units: demo not loaded")
-            lines = _demo_token_lines(runner, click.get_text_stream("stdout").isatty())
+            lines = _demo_token_lines(runner, sys.stdout.isatty())
         else:
             lines = ["a token comes from: redengine token create --role admin"]
         click.echo(f"Red Engine Graph API on {settings.engine}: {_url(host, sock)}  (GraphiQL in a browser)")

@@ -39,7 +39,7 @@ async def readyz(request: Request) -> JSONResponse:
     problem = (EngineUnavailable.code, "the engine is not open yet") if runner is None else \
         await run_in_threadpool(engine_problem, runner)
     if problem is None:
-        return JSONResponse({"status": "ready", "engine": runner.engine})
+        return JSONResponse({"status": "ready", "engine": getattr(runner, "engine", None)})
     code, reason = problem
     return JSONResponse({"status": "read_only" if code == EngineReadOnly.code else "unavailable", "code": code,
                          "reason": reason}, status_code=503)

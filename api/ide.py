@@ -1,54 +1,46 @@
-"""The GraphiQL page as served here: strawberry's page with header persistence off, and its CSP.
+"""The GraphiQL page at `/graphql`, served whole by the app: no script or style from another host.
 
-strawberry's GraphiQL keeps the Headers pane (the bearer token) in localStorage
-(`shouldPersistHeaders: true`), where it outlives the session and any script on the origin can read
-it; here the page is served with persistence off. The page loads React, GraphiQL and its plugin
-from unpkg.com and runs inline scripts, so its Content-Security-Policy allows exactly that CDN
-origin and the hashes of the page's own inline scripts (until issue 13 vendors GraphiQL).
+The page (`static/graphiql/page.html`) loads GraphiQL 3 and React 18 from the package's own
+`/static/` files (vendored by `tools/graphiql/vendor`) and runs no inline script, so its
+Content-Security-Policy allows this origin only. Header persistence is off: the Headers pane (a
+bearer token) never goes to localStorage; the page's sign-in bar keeps a token in sessionStorage.
 """
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
 import re
 
-from strawberry.http.ides import get_graphql_ide_html
+from starlette.responses import HTMLResponse
 
-PERSIST_ON = "shouldPersistHeaders: true"
-PERSIST_OFF = "shouldPersistHeaders: false"
-#: where strawberry's GraphiQL page loads its scripts and styles from (see its static/graphiql.html)
-CDN = "https://unpkg.com"
-_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+from redengine.api import static_files
 
-
-def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+PAGE = "graphiql/page.html"
+#: this origin only; no inline script or style element (GraphiQL sets styles through the DOM, which
+#: style-src does not govern), fonts from GraphiQL's stylesheet are data: URLs. One element is blocked:
+#: the scroll lock GraphiQL's dialogs insert (`.with-scroll-bars-hidden`), which changes nothing here
+#: as the page's body never scrolls (static/graphiql/page.css). 'report-sample' names it in reports.
+CSP = "; ".join([
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'report-sample'",
+    "font-src 'self' data:",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+])
+_STATIC_REF = re.compile(r'(?P<attr>src|href)="/static/(?P<path>[^"?]+)"')
 
 
 @functools.cache
 def graphiql_html() -> str:
-    html = get_graphql_ide_html("graphiql")
-    if PERSIST_ON not in html:  # strawberry changed its page: fail loudly rather than persist tokens
-        raise RuntimeError(f"strawberry's GraphiQL page no longer says {PERSIST_ON!r}; review api/ide.py")
-    return html.replace(PERSIST_ON, PERSIST_OFF)
+    """The page with every `/static/…` link versioned by its file's content hash."""
+    template = (static_files.DIRECTORY / PAGE).read_text(encoding="utf-8")
+    return _STATIC_REF.sub(lambda m: f'{m["attr"]}="{static_files.url(m["path"])}"', template)
 
 
-@functools.cache
-def graphiql_csp() -> str:
-    html = graphiql_html()
-    scripts = " ".join(_sha256(s) for s in _INLINE_SCRIPT.findall(html))
-    # Styles: GraphiQL's stylesheets from the CDN, the page's own <style> block and the style elements
-    # GraphiQL's editors insert at run time (inline styles run no script).
-    return "; ".join([
-        "default-src 'none'",
-        f"script-src {CDN} {scripts}",
-        f"style-src {CDN} 'unsafe-inline'",
-        f"font-src {CDN} data:",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-    ])
+def graphiql_response() -> HTMLResponse:
+    # the page is tiny and names the current asset hashes: revalidate it on every visit
+    return HTMLResponse(graphiql_html(), headers={"Content-Security-Policy": CSP, "Cache-Control": "no-cache"})

@@ -1,4 +1,5 @@
-"""What a request may ask and what a client may see of a failure: depth, alias and token limits, masked errors.
+"""What a request may ask and what a client may see of a failure: cost, size, depth, alias and token
+limits (docs/LIMITS.md), masked errors.
 
 Internal errors reach the client as "Unexpected error." (strawberry logs the original server-side
 first); errors about the query itself (syntax, validation, limits) and `BadInput` are shown as they are.
@@ -7,18 +8,15 @@ first); errors about the query itself (syntax, validation, limits) and `BadInput
 from __future__ import annotations
 
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
 from redengine.api.characters import RefuseUnstorableText
+from redengine.api.cost import CostLimit, QueryTooCostly
+from redengine.api.document_cache import CachedDocuments, DocumentCache
 from redengine.api.engine_errors import MaskErrorsNamingTheEngine
+from redengine.api.input_limits import RefuseOversizedInput
 from redengine.api.inputs import BadInput
+from redengine.api.object_cap import OneErrorOverTheCap, TooManyObjects
 from redengine.api.ratelimit import RateLimited
 
 MAX_DEPTH = 12      # deep enough for weakOrganisations → strongPeers → liaisonCadres → person; introspection is exempt
@@ -26,7 +24,7 @@ MAX_ALIASES = 30
 MAX_TOKENS = 5000   # GraphiQL's introspection query is about 300 tokens
 
 #: errors whose message is meant for the client
-USER_ERRORS: tuple[type[Exception], ...] = (BadInput, RateLimited)
+USER_ERRORS: tuple[type[Exception], ...] = (BadInput, RateLimited, QueryTooCostly, TooManyObjects)
 
 
 def should_mask(error: GraphQLError) -> bool:
@@ -36,23 +34,21 @@ def should_mask(error: GraphQLError) -> bool:
     return not isinstance(original, USER_ERRORS)
 
 
-CACHED_DOCUMENTS = 512  # parsed and validated documents kept (clients repeat the same few queries)
-
-
-#: the depth and alias rules, made once: the validation cache is keyed by the rule classes, and the
-#: limiters would make new classes for every request
+#: the depth and alias rules, made once (the limiters would make new classes for every request)
 _RULES = (QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
           + MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules)
 
 
-def extensions() -> list:
-    """Factories: strawberry makes fresh extensions per request. Validation dominates a small query's
-    cost (measured: ~60% of an appointmentCheck), so parsed and validated documents are cached."""
+def extensions(cache: DocumentCache) -> list:
+    """Factories: strawberry makes fresh extensions per request; `cache` is the schema's one document cache.
+    Before execution, in order: sizes, characters, cost (each answers the request alone if it refuses)."""
     return [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
+        lambda: CachedDocuments(cache),
         lambda: AddValidationRules(_RULES),
-        lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+        RefuseOversizedInput,
         RefuseUnstorableText,
+        CostLimit,
+        OneErrorOverTheCap,
         lambda: MaskErrorsNamingTheEngine(should_mask_error=should_mask),  # engine trouble: a clear code
     ]

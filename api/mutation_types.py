@@ -6,15 +6,15 @@ import datetime as dt
 
 import strawberry
 
-from redengine.api.commands import ErrorCode
 from redengine.api.types.common import Conclusion, Role, WeakStatus  # the read side's enums: one name each
+from redengine.services.codes import ErrorCode
 
 UserErrorCode = strawberry.enum(ErrorCode, name="UserErrorCode", description="Why a mutation was refused.")
 
 
 @strawberry.type(description="A typed user error: nothing was written.")
 class UserError:
-    code: UserErrorCode
+    code: UserErrorCode  # type: ignore[valid-type]  # strawberry.enum(ErrorCode) made at runtime
     field: str | None = strawberry.field(description="The input field at fault, if one is.")
     message: str
 

@@ -1,4 +1,4 @@
-"""The `Mutation` root: thin resolvers that call a command (api/commands.py) and map its outcome."""
+"""The `Mutation` root: thin resolvers that call a command (redengine/services/commands/) and map its outcome."""
 
 from __future__ import annotations
 
@@ -9,25 +9,38 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import Info
 
-from redengine.api import commands as cmd
 from redengine.api.context import Context
-from redengine.api.types.common import Conclusion, Role, WeakStatus
 from redengine.api.mutation_types import (
-    EndLinkInput, LiftWeakCaseInput, LinkPayload, LinkRecord, NoticePayload, NoticeRecord, OpenWeakCaseInput,
-    OpinionPayload, OpinionRecord, RecordNoticeInput, RecordOpinionInput, StartLinkInput, UpdateWeakCaseInput,
-    UserError, WeakCasePayload, WeakCaseRecord,
+    EndLinkInput,
+    LiftWeakCaseInput,
+    LinkPayload,
+    LinkRecord,
+    NoticePayload,
+    NoticeRecord,
+    OpenWeakCaseInput,
+    OpinionPayload,
+    OpinionRecord,
+    RecordNoticeInput,
+    RecordOpinionInput,
+    StartLinkInput,
+    UpdateWeakCaseInput,
+    UserError,
+    WeakCasePayload,
+    WeakCaseRecord,
 )
+from redengine.api.types.common import Conclusion, Role, WeakStatus
 from redengine.schema import model
+from redengine.services import commands as cmd
 
 Ctx = Info[Context, None]
 
 
-def _run(info: Ctx, planner: Callable[..., cmd.Plan], *args: Any) -> cmd.Outcome:
+def _run(info: Ctx, planner: Callable[..., cmd.CommandPlan], *args: Any) -> cmd.Outcome:
     c = info.context
     return cmd.execute(c.runner, c.principal, lambda: planner(c.runner, c.principal, *args))
 
 
-def _user_errors(errors: list[cmd.UserError]) -> list[UserError]:
+def _user_errors(errors: list[cmd.CommandProblem]) -> list[UserError]:
     return [UserError(code=e.code, field=e.field, message=e.message) for e in errors]
 
 

@@ -2,6 +2,10 @@
 
 Cursors are opaque (base64 of the offset in the list's stable order). `first` defaults to
 DEFAULT_PAGE and may not exceed MAX_PAGE: a larger value is refused with a `BadInput` naming it.
+A cursor past the end of its list gives an empty page (lists change between requests: yesterday's
+cursor is not an error); one that no list could have given (an offset above MAX_OFFSET, negative,
+or not ours) is refused with a `BadInput` naming `after`. MAX_OFFSET keeps `$skip + $limit` inside
+32 bits: FalkorDB cuts a list slice's bounds to 32 bits, so `offset:4294967296` read as offset 0.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ import base64
 import binascii
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
@@ -18,6 +22,7 @@ from redengine.api.inputs import BadInput
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 500
+MAX_OFFSET = 1_000_000_000  # far above any list of the graph, and + MAX_PAGE still below 2**31
 _PREFIX = "offset:"
 
 T = TypeVar("T")
@@ -27,7 +32,8 @@ R = TypeVar("R")
 First = Annotated[int | None, strawberry.argument(
     description=f"Page size: {DEFAULT_PAGE} when not given, at most {MAX_PAGE}.")]
 After = Annotated[str | None, strawberry.argument(
-    description="Cursor of the item to start after (`pageInfo.endCursor` of the previous page).")]
+    description="Cursor of the item to start after (`pageInfo.endCursor` of the previous page); a cursor past "
+                "the list's end (the list shrank) gives an empty page.")]
 
 
 @strawberry.type(description="Where a page sits in its list (Relay).")
@@ -73,7 +79,7 @@ def decode(cursor: str) -> int:
         if not text.startswith(_PREFIX):
             raise ValueError(cursor)
         offset = int(text[len(_PREFIX):])
-        if offset < 0:
+        if not 0 <= offset <= MAX_OFFSET:
             raise ValueError(cursor)
         return offset
     except (ValueError, binascii.Error, UnicodeDecodeError) as e:
@@ -91,7 +97,7 @@ def page(first: int | None, after: str | None) -> Page:
     return Page(offset=0 if after is None else decode(after) + 1, limit=first)
 
 
-def connection(items: Sequence[R], p: Page, total: int, to_node: Callable[[R], T] = lambda x: x) -> Connection[T]:
+def connection(items: Sequence[R], p: Page, total: int, to_node: Callable[[R], Any] = lambda x: x) -> Connection[Any]:
     """The connection for one page: `items` are the page's rows (already sliced), `total` the list's size."""
     edges = [Edge(cursor=encode(p.offset + i), node=to_node(x)) for i, x in enumerate(items)]
     info = PageInfo(
@@ -103,7 +109,7 @@ def connection(items: Sequence[R], p: Page, total: int, to_node: Callable[[R], T
     return Connection(edges=edges, page_info=info, total_count=total)
 
 
-def paginate(items: Sequence[R], first: int | None, after: str | None, to_node: Callable[[R], T] = lambda x: x) -> Connection[T]:
+def paginate(items: Sequence[R], first: int | None, after: str | None, to_node: Callable[[R], Any] = lambda x: x) -> Connection[Any]:
     """Page through a list held in memory (nested lists loaded by a DataLoader)."""
     p = page(first, after)
     return connection(items[p.offset:p.offset + p.limit], p, len(items), to_node)

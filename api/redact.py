@@ -14,7 +14,7 @@ import logging
 import re
 from typing import Any
 
-from redengine.api.tokens import PREFIX
+from redengine.services.tokens import PREFIX
 
 _ESC = r"%(?:25)*"  # a percent escape, encoded once or more (%5F, %255F …)
 
@@ -82,7 +82,7 @@ def _scrubbing_factory(base):
     def make(*args, **kwargs) -> logging.LogRecord:
         return scrub(base(*args, **kwargs))
 
-    make.redacts = True  # type: ignore[attr-defined]
+    make.redacts = True
     return make
 
 

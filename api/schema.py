@@ -8,11 +8,13 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from redengine.api import inputs, pagination, read
+from redengine.api import inputs, pagination
 from redengine.api.context import Context
+from redengine.api.dataloaders import loader, may_see, person_visible, visible
+from redengine.api.document_cache import DocumentCache
 from redengine.api.limits import extensions
-from redengine.api.loaders import loader, may_see, person_visible, visible
 from redengine.api.mutations import Mutation
+from redengine.api.object_cap import CountingExecutionContext
 from redengine.api.pagination import After, Connection, First
 from redengine.api.types.appointment import AppointmentCheck
 from redengine.api.types.common import Role, UnitKind, WeakStatus, kinds, rel_of
@@ -20,8 +22,11 @@ from redengine.api.types.coverage import Coverage
 from redengine.api.types.organisation import Organisation
 from redengine.api.types.person import Person
 from redengine.api.types.weak import WeakCase
+from redengine.config import ApiLimits
+from redengine.services import appointment, coverage, read
 
-AS_OF = "The date the answer holds on (YYYY-MM-DD); today when not given."
+AS_OF = ("The date the answer holds on (YYYY-MM-DD); today when not given. From 1949-10-01 to ten years after today; "
+         "a date outside is refused (BAD_USER_INPUT naming `asOf`).")
 SCOPE = ("A unit whose subtree (itself and the units under it) to search; the whole district when not given. "
          "A township token only ever sees its own township.")
 
@@ -44,7 +49,12 @@ async def _visible_gaps(ctx: Context, gaps: list[dict], as_of: dt.date) -> list[
     return out
 
 
-@strawberry.type(description="The organisation department's questions: hierarchy, people, coverage, weak organisations, appointment checks.")
+@strawberry.type(description=(
+    "The organisation department's questions: hierarchy, people, coverage, weak organisations, appointment checks. "
+    "Before a request runs, its cost is estimated: the most objects its answer may hold, each list counted at its "
+    "`first` (50 when not given) and multiplied through the nesting. Every answer reports it as "
+    "`extensions.cost {requested limit}`; a request over the limit is refused with the code QUERY_TOO_COSTLY, and "
+    "one whose answer grows past the object cap while it runs with TOO_MANY_OBJECTS."))
 class Query:
     @strawberry.field(description="One unit by its code; null if unknown or outside your scope.")
     async def organisation(self, info: Info[Context, None], id: strawberry.ID,
@@ -113,7 +123,7 @@ class Query:
             unit = await loader(info.context, "unit", d).load(s)
             if unit is None:
                 return None
-        result = read.coverage(info.context.runner, unit, d)
+        result = coverage.coverage(info.context.runner, unit, d)
         result["gaps"] = await _visible_gaps(info.context, result["gaps"], d)
         return Coverage.from_result(result)
 
@@ -128,7 +138,7 @@ class Query:
     ) -> Connection[WeakCase]:
         p, d = pagination.page(first, after), inputs.as_of(as_of)
         s = await _scope(info.context, scope, d)
-        rows, total = read.list_weak_cases(info.context.runner, scope=s, status=status.value if status else None,
+        rows, total = read.list_weak_cases(info.context.runner, scope=s, status=str(status.value) if status else None,
                                            as_of=d, page=p)
         return pagination.connection(rows, p, total, lambda r: WeakCase.from_row(r["case"], r["status"], r["unit"], d))
 
@@ -141,13 +151,18 @@ class Query:
         seen = visible(info.context, d)
         if seen is not None and not await person_visible(info.context, str(person_id), d):
             return None
-        result = read.appointment_check(info.context.runner, str(person_id), d, seen)
+        result = appointment.appointment_check(info.context.runner, str(person_id), d, seen)
         return AppointmentCheck.from_result(result) if result else None
 
 
-def build_schema() -> strawberry.Schema:
-    """The whole API: Query, the write side's Mutation, limits and error masking."""
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions())
+def build_schema(limits: ApiLimits | None = None) -> strawberry.Schema:
+    """The whole API: Query, the write side's Mutation, limits (the object cap counts in the executor)
+    and error masking. `limits` sizes the document cache; the other limits come with each request's context."""
+    cache = DocumentCache((limits or ApiLimits()).document_cache_bytes)
+    built = strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions(cache),
+                              execution_context_class=CountingExecutionContext)
+    built.document_cache = cache  # type: ignore[attr-defined]  # its size, for tests and operators
+    return built
 
 
 schema = build_schema()

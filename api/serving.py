@@ -63,7 +63,7 @@ class EnginePool:
         try:
             return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)),
                                           max(0.0, at - time.monotonic()) + GRACE_SECONDS)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise EngineTimeout(self.timeout) from None
 
     async def call(self, fn: Callable[..., T], *args: Any, at: float | None = None) -> T:

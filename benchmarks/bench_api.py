@@ -47,14 +47,15 @@ import time
 from pathlib import Path
 
 import httpx
-
 from bench_common import Served, ms, timed
-from redengine.api import queries as Q, read, tokens
+
 from redengine.demo import load_demo
-from redengine.demo_district import DEFAULT_AS_OF
+from redengine.demo.district import DEFAULT_AS_OF
 from redengine.graph.embedded import DEFAULT_THREADS
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
 from redengine.graph.statements import read as statement
+from redengine.services import coverage, tokens
+from redengine.services import queries as Q
 
 AS_OF = DEFAULT_AS_OF.isoformat()
 ANY_UNIT = statement("bench.any_unit", "MATCH (u:Unit) RETURN u.id AS id LIMIT 1")
@@ -97,7 +98,7 @@ def raw_coverage(runner, district: str) -> None:
     towns = [r["u_id"] for r in runner.read(Q.COVERAGE_TOWNSHIPS_SCOPED, {**p, "scope": district})]
     runner.read(Q.COVERAGE_LEADERS, {**p, "district": district})
     runner.read(Q.COVERAGE_COMPOSITES, {**p, "townships": towns})
-    if len(towns) <= read.SET_BASED_TOWNSHIPS:
+    if len(towns) <= coverage.SET_BASED_TOWNSHIPS:
         runner.read(Q.COVERAGE_VILLAGES, {**p, "townships": towns})
         return
     villages = set(runner.read(Q.COVERAGE_VILLAGE_IDS, {**p, "townships": towns})[0]["ids"])
@@ -198,7 +199,8 @@ def serving_round(data_dir: Path, variant: tuple, args) -> dict[str, tuple[float
         base = f"http://127.0.0.1:{int(proc.stdout.readline())}"
         out = {}
         with httpx.Client(base_url=base, headers=auth, timeout=300) as c:
-            check = lambda i: _ok(c.post("/graphql", json={"query": CHECK, "variables": {"p": cadres[i % 50], "d": AS_OF}}))
+            def check(i: int) -> dict:
+                return _ok(c.post("/graphql", json={"query": CHECK, "variables": {"p": cadres[i % 50], "d": AS_OF}}))
             for i in range(10):
                 check(i)
             out["sequential appointmentCheck"] = ms(timed(check, args.checks))

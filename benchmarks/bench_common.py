@@ -9,9 +9,9 @@ import time
 import httpx
 import uvicorn
 
-from redengine.api import tokens
 from redengine.api.app import create_app
 from redengine.api.cli import UVICORN_HTTP, UVICORN_LOOP
+from redengine.services import tokens
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -45,7 +45,7 @@ class Served:
                                                     log_level="warning", lifespan="on"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def __enter__(self) -> "Served":
+    def __enter__(self) -> Served:
         self.thread.start()
         while not self.server.started:
             time.sleep(0.01)

@@ -25,9 +25,9 @@ import time
 from pathlib import Path
 
 from redengine.demo import generate_rosters
+from redengine.graph.apply import apply_schema
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
 from redengine.loaders import load_rosters
-from redengine.schema.apply import apply_schema
 
 AS_OF = dt.date(2019, 4, 28)
 LATER = dt.date(2019, 10, 1)
@@ -99,7 +99,7 @@ def main() -> None:
                 apply_schema(runner)
                 calls = [(files, AS_OF, True), (files, AS_OF, False), (files, AS_OF, True), (later, LATER, True),
                          (later, LATER, False)]
-                for phase, (paths, day, dry) in zip(phases, calls):
+                for phase, (paths, day, dry) in zip(phases, calls, strict=False):
                     t, report = timed(lambda: load_rosters(runner, paths, as_of=day, who="bench", dry_run=dry,
                                                            allow_mass_end=True))
                     times[phase].append(t)

@@ -23,13 +23,14 @@ import time
 from pathlib import Path
 
 from bench_common import Served, ms, timed
-from redengine.api import audit, commands
+
 from redengine.api.context import Principal, RoleName
 from redengine.demo import load_demo
 from redengine.graph import records
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
 from redengine.graph.statements import read as statement
 from redengine.schema.model import Conclusion
+from redengine.services import audit, commands
 
 PAIRS = statement(
     "bench.liaison_pairs",

@@ -23,10 +23,10 @@ import time
 from pathlib import Path
 
 from redengine.demo import generate_rosters
-from redengine.demo_district import DEFAULT_AS_OF, KINDS
+from redengine.demo.district import DEFAULT_AS_OF, KINDS
+from redengine.graph.apply import apply_schema
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
 from redengine.loaders import load_rosters
-from redengine.schema.apply import apply_schema
 
 MB = 1024 * 1024
 

@@ -18,6 +18,7 @@ import shutil
 import tarfile
 import time
 from pathlib import Path
+from typing import Any
 
 from redengine.errors import ConfigError, DataDirInUse, EngineUnavailable
 from redengine.graph import datadir
@@ -27,7 +28,7 @@ FORMAT = "redengine-embedded-backup/1"
 META = "redengine-backup.json"
 
 
-def backup(data_dir: Path, out: Path, start_timeout: float = 60.0) -> dict:
+def backup(data_dir: Path, out: Path, start_timeout: float = 60.0) -> dict[str, Any]:
     """Write a consistent archive of the folder's graph data to `out`; returns its description."""
     import redis
 
@@ -36,7 +37,7 @@ def backup(data_dir: Path, out: Path, start_timeout: float = 60.0) -> dict:
     server = EmbeddedServer(data_dir, start_timeout=start_timeout).start()
     client = redis.Redis(unix_socket_path=server.socket_path, socket_timeout=600)
     try:
-        before = client.config_get("auto-aof-rewrite-percentage")["auto-aof-rewrite-percentage"]
+        before = str(client.config_get("auto-aof-rewrite-percentage")["auto-aof-rewrite-percentage"])
         client.config_set("auto-aof-rewrite-percentage", 0)  # no rewrite may replace the files mid-copy
         try:
             _rewrite(client)
@@ -63,7 +64,7 @@ def backup(data_dir: Path, out: Path, start_timeout: float = 60.0) -> dict:
     return meta
 
 
-def restore(data_dir: Path, archive: Path, start_timeout: float = 60.0) -> dict:
+def restore(data_dir: Path, archive: Path, start_timeout: float = 60.0) -> dict[str, Any]:
     """Replace the folder's graph data with the archive's; refuses while any process uses the folder."""
     data_dir = data_dir.resolve()
     meta, members = _read_archive(archive)
@@ -139,7 +140,7 @@ def check(data_dir: Path, repair: bool = False) -> list[str]:
             os.close(fd)
 
 
-def _rewrite(client) -> None:
+def _rewrite(client: Any) -> None:
     import redis
 
     with contextlib.suppress(redis.ResponseError):  # one may already be running: then wait for it
@@ -159,14 +160,17 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def _read_archive(archive: Path) -> tuple[dict, dict[str, bytes]]:
+def _read_archive(archive: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
     try:
         with tarfile.open(archive, mode="r:gz") as tar:
             members = {}
             for m in tar.getmembers():
                 if not m.isfile() or "/" in m.name or m.name.startswith("."):
                     raise ConfigError(f"{archive} is not a redengine backup (unexpected entry {m.name!r}); nothing was changed")
-                members[m.name] = tar.extractfile(m).read()
+                f = tar.extractfile(m)
+                if f is None:
+                    raise ConfigError(f"{archive}: entry {m.name!r} cannot be read; nothing was changed")
+                members[m.name] = f.read()
     except (OSError, tarfile.TarError, EOFError) as e:
         raise ConfigError(f"{archive} cannot be read as a redengine backup ({e}); nothing was changed") from e
     try:

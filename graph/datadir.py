@@ -6,10 +6,12 @@ missing or emptied; the marker is how we know that an empty start would hide los
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,20 +38,27 @@ def secure(data_dir: Path) -> None:
         os.chmod(data_dir, 0o700)
         for root, dirs, files in os.walk(data_dir):
             for d in dirs:
-                os.chmod(os.path.join(root, d), 0o700)
+                _chmod_if_there(os.path.join(root, d), 0o700)
             for f in files:
                 p = os.path.join(root, f)
                 if not os.path.islink(p):
-                    os.chmod(p, 0o600)
-        probe = data_dir / ".write-test"
-        probe.write_text("ok")
-        probe.unlink()
+                    _chmod_if_there(p, 0o600)
+        # A probe of its own: concurrent starts on one folder must not remove each other's.
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=data_dir)
+        os.close(fd)
+        os.unlink(probe)
     except OSError as e:
         raise EngineUnavailable(
             f"data directory {data_dir} cannot be made private and writable ({e.strerror}: {e.filename}); "
             "it holds personal data, so the engine will not start on it; fix its owner, "
             "or set REDENGINE_DATA_DIR to a folder you own"
         ) from e
+
+
+def _chmod_if_there(path: str, mode: int) -> None:
+    # Another process's probe, or the engine's temporary rewrite files, may be gone by now.
+    with contextlib.suppress(FileNotFoundError):
+        os.chmod(path, mode)
 
 
 def marked(data_dir: Path) -> bool:
@@ -74,7 +83,7 @@ def manifest_files(data_dir: Path) -> list[tuple[str, str]]:
     out = []
     for line in (data_dir / AOF_DIR / MANIFEST).read_text(errors="replace").splitlines():
         parts = line.split()
-        fields = dict(zip(parts[::2], parts[1::2]))
+        fields = dict(zip(parts[::2], parts[1::2], strict=False))
         if "file" in fields:
             out.append((fields["file"], fields.get("type", "")))
     return out
@@ -122,7 +131,7 @@ def problems(data_dir: Path, server_binary: str | None) -> list[str]:
     return []
 
 
-def check_aof(server_binary: str, manifest: Path, fix: bool = False) -> subprocess.CompletedProcess:
+def check_aof(server_binary: str, manifest: Path, fix: bool = False) -> subprocess.CompletedProcess[str]:
     """Run the shipped binary in its redis-check-aof mode (it picks the mode from its program name)."""
     args = ["redis-check-aof", *(["--fix"] if fix else []), str(manifest)]
     return subprocess.run(args, executable=server_binary, input="y\n" if fix else None, capture_output=True,

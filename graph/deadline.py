@@ -23,8 +23,8 @@ _DEADLINE: contextvars.ContextVar[tuple[float, float] | None] = contextvars.Cont
 def within(seconds: float | None, at: float | None = None) -> Iterator[None]:
     """Bound the engine reads made inside to `seconds` in all (None: no bound), counted from now or
     ending at `at` (a `time.monotonic()` value: a request's deadline set when it arrived)."""
-    end = None if seconds is None else (time.monotonic() + seconds if at is None else at)
-    token = _DEADLINE.set(None if end is None else (end, seconds))
+    bound = None if seconds is None else (time.monotonic() + seconds if at is None else at, seconds)
+    token = _DEADLINE.set(bound)
     try:
         yield
     finally:

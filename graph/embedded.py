@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import hashlib
 import fcntl
+import hashlib
 import json
 import os
 import queue
@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, cast
 
 from redengine.errors import DataDirInUse, EngineUnavailable
 from redengine.graph import datadir
@@ -52,21 +53,21 @@ class _Spawner:
     forked the child ends, and servers are often started from short-lived worker threads."""
 
     def __init__(self) -> None:
-        self._jobs: queue.Queue = queue.Queue()
+        self._jobs: queue.Queue[tuple[Callable[[], subprocess.Popen[bytes]], queue.Queue[tuple[bool, Any]]]] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._guard = threading.Lock()
 
-    def run(self, fn: Callable[[], subprocess.Popen]) -> subprocess.Popen:
+    def run(self, fn: Callable[[], subprocess.Popen[bytes]]) -> subprocess.Popen[bytes]:
         with self._guard:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._loop, name="redengine-spawner", daemon=True)
                 self._thread.start()
-        done: queue.Queue = queue.Queue()
+        done: queue.Queue[tuple[bool, Any]] = queue.Queue()
         self._jobs.put((fn, done))
         ok, value = done.get()
         if not ok:
             raise value
-        return value
+        return cast("subprocess.Popen[bytes]", value)
 
     def _loop(self) -> None:
         while True:
@@ -102,14 +103,14 @@ class EmbeddedServer:
         self.threads = threads  # the server's query threads, when this process starts it
         self.socket_path: str | None = None
         self.owned = False
-        self._proc: subprocess.Popen | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
         self._lock_fd: int | None = None
         self._sock_dir: str | None = None
         self._progress = progress or _stderr
         self._mutex = threading.RLock()
 
     # -- start --------------------------------------------------------------------------------
-    def start(self) -> "EmbeddedServer":
+    def start(self) -> EmbeddedServer:
         """Own a new server, or attach to the one running on this folder (waiting while it starts)."""
         with self._mutex:
             datadir.secure(self.data_dir)
@@ -201,7 +202,7 @@ class EmbeddedServer:
                 (self.data_dir / STATE_FILE).unlink()
             raise
 
-    def _wait_ready(self, proc: subprocess.Popen, log: Path) -> None:
+    def _wait_ready(self, proc: subprocess.Popen[bytes], log: Path) -> None:
         waiting = _Wait(self.start_timeout, self._progress)
         while True:
             if proc.poll() is not None:
@@ -357,9 +358,9 @@ def _cpu_ticks(pid: int | None) -> int | None:
         return None
 
 
-def _read_state(data_dir: Path) -> dict:
+def _read_state(data_dir: Path) -> dict[str, Any]:
     try:
-        return json.loads((data_dir / STATE_FILE).read_text())
+        return cast("dict[str, Any]", json.loads((data_dir / STATE_FILE).read_text()))
     except (OSError, ValueError):
         return {}
 

@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterator
 
 from redengine.config import Settings
-from redengine.types import Runner
+from redengine.graph.runner import Runner
 
 
 def open_runner(settings: Settings) -> Runner:
@@ -15,7 +15,8 @@ def open_runner(settings: Settings) -> Runner:
         from redengine.graph.neo4j import Neo4jRunner
 
         return Neo4jRunner(settings.neo4j)
-    from redengine.graph.falkor import EmbeddedServer, FalkorRunner
+    from redengine.graph.embedded import EmbeddedServer
+    from redengine.graph.falkor import FalkorRunner
 
     # as many engine threads as API workers: a small read never queues behind the long ones
     server = EmbeddedServer(settings.data_dir, start_timeout=settings.start_timeout, threads=settings.api_workers).start()

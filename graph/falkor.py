@@ -9,7 +9,7 @@ import contextlib
 import re
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from redengine.errors import EngineError, EngineReadOnly, EngineTimeout, EngineUnavailable, UniquenessError
@@ -57,6 +57,8 @@ class FalkorRunner:
 
     engine = "falkordb"
 
+    transactional_batches = False  # write_batch runs its steps one by one (every batch is convergent)
+
     def __init__(self, socket_path: str | None = None, graph: str = "redengine", *, host: str | None = None,
                  port: int | None = None, server: EmbeddedServer | None = None):
         self._server = server
@@ -64,7 +66,11 @@ class FalkorRunner:
         self.graph_name = graph
         self._reconnect_guard = threading.Lock()
         self._marked = False
-        self._connect()
+        try:
+            self._connect()
+        except _GONE as e:  # the server we attached to went with its owner between start and connect
+            if not self._recover():
+                raise EngineUnavailable(f"the embedded FalkorDB server is unreachable: {e}") from e
         self.round_trips = 0
 
     def _connect(self) -> None:
@@ -93,26 +99,26 @@ class FalkorRunner:
             return True
 
     @property
-    def connection(self):
+    def connection(self) -> Any:
         """The underlying redis connection, for engine-level commands (memory, constraints)."""
         return self._db.connection
 
-    def read(self, statement: Statement, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def read(self, statement: Statement, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         return self._run(statement, params, read_only=statement.mode != "write")
 
-    def write(self, statement: Statement, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def write(self, statement: Statement, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         rows = self._run(statement, params, read_only=False)
         if self._server is not None and not self._marked:  # from now on an empty start means lost data
             datadir.mark(self._server.data_dir)
             self._marked = True
         return rows
 
-    def write_batch(self, steps: Sequence[tuple[Statement, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    def write_batch(self, steps: Sequence[tuple[Statement, Mapping[str, Any]]]) -> list[list[dict[str, Any]]]:
         # FalkorDB runs each statement atomically but has no multi-statement transactions; callers
         # make batches convergent (idempotent MERGE/SET), so a re-run after a crash finishes the job.
         return [self.write(st, p) for st, p in steps]
 
-    def _run(self, statement: Statement, params: dict[str, Any] | None, read_only: bool) -> list[dict[str, Any]]:
+    def _run(self, statement: Statement, params: Mapping[str, Any] | None, read_only: bool) -> list[dict[str, Any]]:
         if not isinstance(statement, Statement):
             raise TypeError("runners take named Statements only (see redengine.graph.statements)")
         if "falkordb" not in statement.engines:
@@ -125,7 +131,7 @@ class FalkorRunner:
         try:
             try:
                 res = self._graph.ro_query(statement.cypher, p, timeout) if read_only else self._graph.query(statement.cypher, p)
-            except _GONE as e:
+            except _GONE:
                 if not self._recover() or not read_only:
                     raise  # a write's fate is unknown: never sent twice behind the caller's back
                 res = self._graph.ro_query(statement.cypher, p, timeout)
@@ -136,7 +142,7 @@ class FalkorRunner:
                 raise EngineTimeout(deadline.budget() or left or 0, statement.name) from e
             raise self._wrap(e, statement, p) from e
         names = [h[1] for h in res.header]
-        return [{n: plain(v) for n, v in zip(names, row)} for row in res.result_set]
+        return [{n: plain(v) for n, v in zip(names, row, strict=False)} for row in res.result_set]
 
     def _wrap(self, e: Exception, statement: Statement, params: dict[str, Any]) -> Exception:
         import redis
@@ -168,7 +174,18 @@ class FalkorRunner:
 
     def apply_schema(self, constraints: Iterable[tuple[str, str]], indexes: Iterable[tuple[str, str]],
                      rel_types: Iterable[str] = ()) -> None:
-        constraints, indexes = list(constraints), list(indexes)
+        constraints, indexes, rel_types = list(constraints), list(indexes), list(rel_types)
+        try:
+            self._apply_schema(constraints, indexes, rel_types)
+        except EngineUnavailable:
+            # Every step checks what exists before it writes, so after the server came back (its
+            # owner exited mid-way and this process adopted the folder) a second pass is safe.
+            if not self._recover():
+                raise
+            self._apply_schema(constraints, indexes, rel_types)
+
+    def _apply_schema(self, constraints: list[tuple[str, str]], indexes: list[tuple[str, str]],
+                      rel_types: list[str]) -> None:
         # FalkorDB 4.16 caches each statement's plan; a plan made while a relationship type did not
         # yet exist keeps answering as if no link of that type existed, even after links are created
         # (tests/test_falkor_rel_types.py). So every type of the model is made to exist up front.

@@ -5,7 +5,7 @@ API mutation landing in between would be overwritten or contradicted. The gate l
 (properties on the `(:SchemaMeta {id: 'schema'})` node), so it works across processes, servers and on
 both engines: taking it is one conditional write that first writes the node (on Neo4j: its write
 lock, so two takers serialise), and every mutation statement touches the same node and checks it
-(`GUARD`, api/atomic.py). A holder that dies does not keep it: the gate expires `ttl` seconds after
+(`GUARD`, redengine/services/atomic.py). A holder that dies does not keep it: the gate expires `ttl` seconds after
 its last heartbeat, and a holder on this host whose process is gone is taken over at once.
 """
 
@@ -18,10 +18,11 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from redengine.errors import RedEngineError
+from redengine.graph.runner import Runner
 from redengine.graph.statements import read, write
-from redengine.types import Runner
 
 TTL_ENV = "REDENGINE_LOAD_LOCK_TTL"
 DEFAULT_TTL = 120.0
@@ -91,12 +92,12 @@ def guard_params() -> dict[str, int]:
     return {"gate_now": _now()}
 
 
-def _holder(runner: Runner) -> dict | None:
+def _holder(runner: Runner) -> dict[str, Any] | None:
     rows = runner.read(HOLDER)
     return rows[0] if rows else None
 
 
-def _describe(h: dict) -> str:
+def _describe(h: dict[str, Any]) -> str:
     return f"by {h.get('by')}, pid {h.get('pid')} on {h.get('host')}"
 
 
@@ -108,7 +109,7 @@ def held_by(runner: Runner) -> str | None:
     return _describe(h)
 
 
-def _dead_here(h: dict) -> bool:
+def _dead_here(h: dict[str, Any]) -> bool:
     if h.get("host") != socket.gethostname() or not isinstance(h.get("pid"), int):
         return False
     try:

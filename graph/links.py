@@ -7,13 +7,8 @@ again after a crash, or twice, leaves the same graph.
 
 from __future__ import annotations
 
-from redengine.graph.statements import Statement, read, write
+from redengine.graph.statements import Statement, write
 from redengine.schema.model import DATED_LINKS, PERSON_LINKS, UNIT_LINKS
-
-
-def holds(var: str, at: str = "$as_of") -> str:
-    """Cypher predicate: link/record `var` holds on date parameter `at` (from <= D and (no to or D < to))."""
-    return f"({var}.from <= date({at}) AND ({var}.to IS NULL OR date({at}) < {var}.to))"
 
 
 def _src_label(rel: str) -> str:
@@ -55,18 +50,6 @@ def _end(rel: str) -> Statement:
     )
 
 
-def _current(rel: str) -> Statement:
-    src = _src_label(rel)
-    return read(
-        f"links.as_of.{rel}",
-        f"""
-        MATCH (a:{src})-[l:{rel}]->(b:Unit)
-        WHERE {holds('l')}
-        RETURN a.id AS src, b.id AS dst, l.from AS from, l.to AS to{', l.title AS title' if rel == 'WORKS_AT' else ''}
-        """,
-    )
-
-
 def _correct_end(rel: str) -> Statement:
     src = _src_label(rel)
     return write(
@@ -89,8 +72,6 @@ CORRECT_END: dict[str, Statement] = {rel: _correct_end(rel) for rel in DATED_LIN
 #: rel type → statement. Rows for OPEN: {src, dst, from, to?, source, title?}; for END: {src, dst, to, source}.
 OPEN: dict[str, Statement] = {rel: _open(rel) for rel in DATED_LINKS}
 END: dict[str, Statement] = {rel: _end(rel) for rel in DATED_LINKS}
-#: rel type → every link of that type holding on $as_of, as {src, dst, from, to}.
-AS_OF: dict[str, Statement] = {rel: _current(rel) for rel in DATED_LINKS}
 
 UPSERT_UNITS = write(
     "links.upsert_units",
@@ -143,13 +124,4 @@ SET_PERSONAL_DATA = write(
     """,
 )
 
-UNITS_AS_OF = read(
-    "links.units_as_of",
-    f"""
-    MATCH (u:Unit)
-    WHERE {holds('u')}
-    RETURN u.id AS id, u.name AS name, u.kind AS kind, u.kind_label AS kind_label
-    """,
-)
-
-__all__ = ["holds", "OPEN", "END", "AS_OF", "UPSERT_UNITS", "END_UNITS", "END_PEOPLE", "UPSERT_PEOPLE", "SET_PERSONAL_DATA", "UNITS_AS_OF", "PERSON_LINKS"]
+__all__ = ["OPEN", "END", "CORRECT_END", "UPSERT_UNITS", "END_UNITS", "END_PEOPLE", "UPSERT_PEOPLE", "SET_PERSONAL_DATA", "PERSON_LINKS"]

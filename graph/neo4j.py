@@ -7,8 +7,8 @@ managed transactions, which the driver retries, so every write statement is idem
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, cast
 
 from redengine.config import Neo4jSettings
 from redengine.errors import ConfigError, EngineError, EngineReadOnly, EngineTimeout, EngineUnavailable, UniquenessError
@@ -46,6 +46,8 @@ def index_statement(label: str, prop: str) -> Statement:
 class Neo4jRunner:
     engine = "neo4j"
 
+    transactional_batches = True  # write_batch is one managed transaction
+
     def __init__(self, settings: Neo4jSettings):
         import neo4j
         from neo4j import exceptions as nx
@@ -66,35 +68,35 @@ class Neo4jRunner:
         except nx.Neo4jError as e:
             raise EngineUnavailable(f"Neo4j at {settings.uri}: {_first_line(e)}") from e
 
-    def read(self, statement: Statement, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def read(self, statement: Statement, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         self._check(statement)
         left = deadline.read_timeout()  # the server ends the transaction past it (and frees its resources)
         query = statement.cypher if left is None else self._neo4j.Query(statement.cypher, timeout=left)
-        return self._call(statement, lambda: self._driver.execute_query(
+        return self._call(statement, lambda: self._driver.execute_query(  # type: ignore[no-any-return]
             query, to_params(dict(params or {})), database_=self.settings.database,
             routing_=self._neo4j.RoutingControl.READ,
             result_transformer_=lambda r: [plain(rec.data()) for rec in r],
         ))
 
-    def write(self, statement: Statement, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def write(self, statement: Statement, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         return self.write_batch([(statement, params or {})])[0]
 
-    def write_batch(self, steps: Sequence[tuple[Statement, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    def write_batch(self, steps: Sequence[tuple[Statement, Mapping[str, Any]]]) -> list[list[dict[str, Any]]]:
         for st, _ in steps:
             self._check(st)
         prepared = [(st, to_params(dict(p or {}))) for st, p in steps]
 
-        def work(tx):
+        def work(tx: Any) -> list[list[dict[str, Any]]]:
             return [[plain(rec.data()) for rec in tx.run(st.cypher, p)] for st, p in prepared]
 
-        def call():
+        def call() -> list[list[dict[str, Any]]]:
             # Share execute_query's bookmark manager, so a read routed to a cluster reader after this
             # write sees it (read-your-writes across the two APIs).
             with self._driver.session(database=self.settings.database,
                                       bookmark_manager=self._driver.execute_query_bookmark_manager) as session:
                 return session.execute_write(work)
 
-        return self._call(prepared[0][0] if prepared else None, call)
+        return cast("list[list[dict[str, Any]]]", self._call(prepared[0][0] if prepared else None, call))
 
     def _check(self, statement: Statement) -> None:
         if not isinstance(statement, Statement):
@@ -102,7 +104,7 @@ class Neo4jRunner:
         if "neo4j" not in statement.engines:
             raise EngineError(f"statement {statement.name} is not for Neo4j", statement.name)
 
-    def _call(self, statement: Statement | None, fn):
+    def _call(self, statement: Statement | None, fn: Callable[[], Any]) -> Any:
         from neo4j import exceptions as nx
 
         self.round_trips += 1
@@ -125,7 +127,7 @@ class Neo4jRunner:
     def apply_schema(self, constraints: Iterable[tuple[str, str]], indexes: Iterable[tuple[str, str]],
                      rel_types: Iterable[str] = ()) -> None:  # Neo4j plans need no priming
         constraints = list(constraints)
-        steps = [(constraint_statement(lbl, p), {}) for lbl, p in constraints]
+        steps: list[tuple[Statement, dict[str, Any]]] = [(constraint_statement(lbl, p), {}) for lbl, p in constraints]
         steps += [(index_statement(lbl, p), {}) for lbl, p in indexes if (lbl, p) not in constraints]
         for st, p in steps:  # schema statements cannot share a transaction with each other's data
             self.write(st, p)

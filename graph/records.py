@@ -10,8 +10,9 @@ updates one node instead of making two:
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from redengine.graph.statements import read, write
+from redengine.graph.statements import Statement, read, write
 
 
 def weak_case_id(unit_id: str, flagged_on: dt.date | str) -> str:
@@ -101,7 +102,7 @@ LINK_EVENT_TO = write(
 )
 
 
-def unit_event_steps(events: list[dict]) -> list[tuple]:
+def unit_event_steps(events: list[dict[str, Any]]) -> list[tuple[Statement, dict[str, Any]]]:
     """The write steps that record `events` ({id, kind, on, note, from_ids, to_ids, source}) with their links."""
     return [
         (RECORD_UNIT_EVENTS, {"rows": [{k: e.get(k) for k in ("id", "kind", "on", "note", "source")} for e in events]}),

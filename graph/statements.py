@@ -14,7 +14,7 @@ from typing import Literal
 Mode = Literal["read", "write", "schema"]
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_REGISTRY: dict[str, "Statement"] = {}
+_REGISTRY: dict[str, Statement] = {}
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ class RowCells:
         self.cells: list[object] = []
         self.ok = True  # no error in the current row so far
 
-    def at(self, row: int, cells: list[object]) -> "RowCells":
+    def at(self, row: int, cells: list[object]) -> RowCells:
         """Point at the next row."""
         self.row, self.cells, self.ok = row, cells, True
         return self

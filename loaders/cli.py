@@ -7,11 +7,11 @@ import json
 import click
 
 from redengine.config import Settings
-from redengine.options import DATE
 from redengine.graph.engine import connect
 from redengine.loaders.kinds import KINDS
 from redengine.loaders.sync import MASS_END_MIN, MASS_END_SHARE, SyncReport, load_rosters
 from redengine.loaders.sync import history as sync_history
+from redengine.options import DATE
 
 
 @click.command()

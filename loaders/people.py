@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from redengine.domain import statements as dated_reads
 from redengine.graph import links
 from redengine.loaders import queries
-from redengine.loaders.plan import Ctx, Plan
+from redengine.loaders.plan import Change, Ctx, Plan
 from redengine.loaders.problems import Reason
 from redengine.loaders.rows import PersonRow
 from redengine.loaders.state import Units
@@ -45,7 +46,7 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
 
     people = dict(people)  # the graph as it is; the shared view is updated at the end
     works: dict[str, list[dict]] = defaultdict(list)
-    for w in ctx.runner.read(links.AS_OF["WORKS_AT"], {"as_of": day}):
+    for w in ctx.runner.read(dated_reads.AS_OF["WORKS_AT"], {"as_of": day}):
         if (w["src"], "WORKS_AT", w["dst"]) not in ctx.shared.ended_links:  # its unit ends in this call
             works[w["src"]].append(w)
 
@@ -55,14 +56,14 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
         g = people.get(r.id)
         if g is None:
             upserts.append({"id": r.id, "name": r.name, "from": day, "source": src})
-            plan.note("people added", example=f"{r.id} {r.name}")
+            plan.note("people added", example=f"{r.id} {r.name}", change=Change.ADDED)
         else:
             if g["to"] is not None and g["to"] <= day:
                 reopen.append({"id": r.id, "source": src})
                 p.warn(Reason.CONFLICT, f"person {r.id} was ended on {g['to']}; listed again, so reopened", r.row)
             if g["name"] != r.name:
                 upserts.append({"id": r.id, "name": r.name, "from": g["from"], "source": src})
-                plan.note("people renamed", example=f"{r.id} {g['name']} → {r.name}")
+                plan.note("people renamed", example=f"{r.id} {g['name']} → {r.name}", change=Change.CHANGED)
         if r.id_number or r.phone:  # empty cells mean "not given": SET_PERSONAL_DATA keeps what is stored
             personal.append({"id": r.id, "id_number": r.id_number, "phone": r.phone})
         target = (r.unit_id, r.title) if r.unit_id else None
@@ -93,17 +94,17 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
         _warn_still_linked(ctx, set(ended_people))
 
     plan.add(links.UPSERT_PEOPLE, upserts)
-    plan.add(queries.REOPEN["Person"], reopen, "people reopened")
+    plan.add(queries.REOPEN["Person"], reopen, "people reopened", Change.CHANGED)
     known = [r for r in personal if r["id"] in people]  # new people have nothing stored to compare with
     if known:
         differs = {d["id"] for d in ctx.runner.read(queries.PERSONAL_DATA_DIFFERS, {"rows": known})}
         personal = [r for r in personal if r["id"] not in people or r["id"] in differs]
-    plan.add(links.SET_PERSONAL_DATA, personal, "personal data set")
-    plan.add(links.END["WORKS_AT"], ends, "workplace links ended")
+    plan.add(links.SET_PERSONAL_DATA, personal, "personal data set", Change.CHANGED)
+    plan.add(links.END["WORKS_AT"], ends, "workplace links ended", Change.ENDED)
     again = add_opens(ctx, plan, "WORKS_AT", opens, "workplace links opened")
     plan.add(queries.SET_WORK_TITLE, [{k: r[k] for k in ("src", "dst", "from", "title")} for r in again])
-    plan.add(queries.SET_WORK_TITLE, titles, "job titles corrected")
-    plan.add(links.END_PEOPLE, [{"id": pid, "to": day, "source": src} for pid in sorted(ended_people)], "people ended")
+    plan.add(queries.SET_WORK_TITLE, titles, "job titles corrected", Change.CHANGED)
+    plan.add(links.END_PEOPLE, [{"id": pid, "to": day, "source": src} for pid in sorted(ended_people)], "people ended", Change.ENDED)
     for r in by_id.values():  # what later files of this call see
         g = people.get(r.id)
         ctx.shared.set_person(r.id, r.name, day if g is None else g["from"], None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from redengine.graph.statements import Statement
@@ -31,7 +32,7 @@ class Ctx:
     source: str
     problems: Problems
     #: the graph as read once for the whole call, overlaid with what the call's earlier files change
-    shared: "Shared"
+    shared: Shared
     #: ids of the rows that failed their own checks: the graph checks still run on the other rows
     #: (so one run reports everything) but take no reference to these as an error
     unparsed: frozenset[str] = frozenset()
@@ -50,6 +51,14 @@ def example(row: dict[str, Any]) -> str:
     return " ".join(str(row[k]) for k in ("id", "name", "note") if row.get(k) is not None)
 
 
+class Change(str, Enum):
+    """What a count of a plan does to the graph; each count says so where it is made."""
+
+    ADDED = "added"
+    CHANGED = "changed"
+    ENDED = "ended"
+
+
 @dataclass
 class Plan:
     steps: list[tuple[Statement, dict[str, Any]]] = field(default_factory=list)
@@ -61,19 +70,30 @@ class Plan:
     left_out: int = 0
     #: units whose formal parent changed, people whose workplace changed (their links count as ended + opened)
     moves: list[str] = field(default_factory=list)
+    #: count name → what it does (added, changed, ended)
+    change_of: dict[str, Change] = field(default_factory=dict)
 
-    def add(self, statement: Statement, rows: list[dict[str, Any]], what: str | None = None) -> None:
-        """Append UNWIND steps for `rows` (none when empty), STEP_ROWS at a time, and count them under `what`."""
+    def add(self, statement: Statement, rows: list[dict[str, Any]], what: str | None = None,
+            change: Change | None = None) -> None:
+        """Append UNWIND steps for `rows` (none when empty), STEP_ROWS at a time, and count them under
+        `what`, whose `change` says what they do."""
         for i in range(0, len(rows), STEP_ROWS):
             self.steps.append((statement, {"rows": rows[i:i + STEP_ROWS]}))
         if what and rows:
-            self.counts[what] += len(rows)
+            self._count(what, change, len(rows))
             self._keep(what, rows)
 
-    def note(self, what: str, n: int = 1, example: str | None = None) -> None:
-        self.counts[what] += n
+    def note(self, what: str, n: int = 1, example: str | None = None, *, change: Change) -> None:
+        self._count(what, change, n)
         if example is not None and len(self.examples[what]) < EXAMPLES:
             self.examples[what].append(example)
+
+    def _count(self, what: str, change: Change | None, n: int) -> None:
+        if change is None:
+            raise ValueError(f"the count {what!r} needs its change (added, changed or ended)")
+        if self.change_of.setdefault(what, change) is not change:
+            raise ValueError(f"the count {what!r} is both {self.change_of[what].value} and {change.value}")
+        self.counts[what] += n
 
     def moved(self, example: str) -> None:
         self.moves.append(example)

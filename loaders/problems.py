@@ -7,35 +7,10 @@ Problems are collected, not raised one by one, so one run tells the user everyth
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
-from redengine.errors import ValidationError
+from redengine.errors import Reason, ValidationError
 
-
-class Reason(str, Enum):
-    # file layout
-    UNREADABLE = "unreadable file"
-    ENCODING = "unknown text encoding"
-    NO_HEADER = "no header row"
-    UNKNOWN_KIND = "roster kind not recognised"
-    MISSING_COLUMN = "required column missing"
-    DUPLICATE_COLUMN = "column given twice"
-    EXTRA_COLUMN = "column ignored"
-    # row data
-    REQUIRED = "required value missing"
-    BAD_VALUE = "value not allowed"
-    BAD_DATE = "not a date"
-    BAD_ORDER = "dates out of order"
-    DUPLICATE_ROW = "given twice"
-    UNKNOWN_REF = "refers to nothing known"
-    CYCLE = "parent chain loops back"
-    WRONG_KIND = "refers to the wrong kind of unit"
-    OUT_OF_SCOPE = "outside the scope"
-    CONFLICT = "contradicts the graph"
-    MASS_END = "would end too much"
-    CONVENTION = "breaks a convention"
-    CONTROL_CHAR = "control character"      # NUL and friends: the engine cannot store them
-    INVISIBLE_CHAR = "invisible character"  # zero-width, BOM or bidi control: ids that look equal would differ
+__all__ = ["LAYOUT", "Problem", "Problems", "Reason"]
 
 
 LAYOUT = frozenset({Reason.UNREADABLE, Reason.ENCODING, Reason.NO_HEADER, Reason.UNKNOWN_KIND,

@@ -14,7 +14,7 @@ class Meter:
         self.enabled, self.threshold = enabled, threshold
         self._progress = None
 
-    def __enter__(self) -> "Meter":
+    def __enter__(self) -> Meter:
         return self
 
     def _start(self):

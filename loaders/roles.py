@@ -8,26 +8,22 @@ commissioner per village, ...) are warnings, not errors.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
+from typing import Any
 
+from redengine.domain import conventions
+from redengine.domain.dated import in_force as _holds
+from redengine.domain.dated import overlaps as _overlap
+from redengine.domain.leaders import Seat, has_district_seat
 from redengine.graph import links
-from redengine.loaders.plan import Ctx, Plan
+from redengine.loaders.plan import Change, Ctx, Plan
 from redengine.loaders.problems import Reason
 from redengine.loaders.rows import LinkRow
 from redengine.loaders.state import Units
 from redengine.loaders.void import add_opens
-from redengine.schema.model import LEADER_MAX_TOWNSHIPS, ROLE_BY_REL, ROLES, Role, UnitKind
+from redengine.schema.model import LEADER_MAX_TOWNSHIPS, ROLE_BY_REL, ROLES, Role
 
 Key = tuple[str, str, str]  # person, rel, unit
-
-
-def _overlap(a1: dt.date, b1: dt.date | None, a2: dt.date, b2: dt.date | None) -> bool:
-    return (b2 is None or a1 < b2) and (b1 is None or a2 < b1)
-
-
-def _holds(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
-    return start <= day and (end is None or day < end)
 
 
 def plan_roles(ctx: Ctx, rows: list[LinkRow]) -> Plan:
@@ -63,17 +59,19 @@ def plan_roles(ctx: Ctx, rows: list[LinkRow]) -> Plan:
         return Plan()
 
     graph: dict[Key, list[dict]] = defaultdict(list)
-    for g in ctx.shared.person_links(ROLE_BY_REL):
-        if g["to"] is None or g["from"] < g["to"]:  # a zero-length link never held (add_opens reopens it)
-            graph[(g["person"], g["rel"], g["unit"])].append(g)
+    for link in ctx.shared.person_links(ROLE_BY_REL):
+        if link["to"] is None or link["from"] < link["to"]:  # a zero-length link never held (add_opens reopens it)
+            graph[(link["person"], link["rel"], link["unit"])].append(link)
 
-    opens, ends, corrects = defaultdict(list), defaultdict(list), defaultdict(list)
+    opens: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    ends: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    corrects: dict[str, list[dict[str, Any]]] = defaultdict(list)
     src, covered, left_out = ctx.source, 0, 0
     for key in set(by_key) | {k for k in graph if units.scoped(k[2])}:
         person, rel, unit = key
-        matched: list[dict] = []
+        matched: list[dict[str, Any]] = []
         for r in sorted(by_key.get(key, []), key=lambda r: r.start):
-            g = next((g for g in graph[key] if g["from"] == r.start), None) or next(
+            g: dict[str, Any] | None = next((g for g in graph[key] if g["from"] == r.start), None) or next(
                 (g for g in graph[key] if g not in matched and _overlap(r.start, r.end, g["from"], g["to"])), None)
             if g is None:
                 opens[rel].append({"src": person, "dst": unit, "from": r.start, "to": r.end, "source": src})
@@ -110,8 +108,8 @@ def plan_roles(ctx: Ctx, rows: list[LinkRow]) -> Plan:
     _conventions(ctx, by_key, graph, units)
     plan = Plan(covered=covered, left_out=left_out)
     for rel in sorted(ROLE_BY_REL):
-        plan.add(links.END[rel], ends[rel], "links ended")
-        plan.add(links.CORRECT_END[rel], corrects[rel], "link ends corrected")
+        plan.add(links.END[rel], ends[rel], "links ended", Change.ENDED)
+        plan.add(links.CORRECT_END[rel], corrects[rel], "link ends corrected", Change.CHANGED)
         add_opens(ctx, plan, rel, opens[rel], "links opened")
     return plan
 
@@ -132,14 +130,15 @@ def _conventions(ctx: Ctx, by_key, graph, units: Units) -> None:
     warn = ctx.problems.warn
     for (person, role), unit_ids in sorted(by_person.items()):
         row = rows.get((person, role))
-        if role is Role.LEADER and len(unit_ids) > LEADER_MAX_TOWNSHIPS:
+        if role is Role.LEADER and not conventions.leader_townships_ok(len(unit_ids)):
             warn(Reason.CONVENTION, f"{person} contacts {len(unit_ids)} townships; a leader contacts 1–{LEADER_MAX_TOWNSHIPS}", row)
-        if role is Role.COMMISSIONER and len(unit_ids) > 1:
+        if conventions.too_many_units(role, len(unit_ids)):
             warn(Reason.CONVENTION, f"{person} is commissioner of {len(unit_ids)} villages; one each is the rule", row)
         if role is Role.LEADER:
-            district_member = any(units.all[u].kind is UnitKind.DISTRICT for u in by_person.get((person, Role.MEMBER), []))
-            if not district_member:
+            seats = [Seat(day, None, units.all[u].kind.value, units.all[u].start, units.all[u].end)
+                     for u in by_person.get((person, Role.MEMBER), [])]  # memberships holding on the day
+            if not has_district_seat(seats, day):
                 warn(Reason.CONVENTION, f"{person} contacts townships but is not a member (班子成员) of the district committee", row)
     for (unit, role), persons in sorted(by_unit.items()):
-        if role in (Role.SECRETARY, Role.COMMISSIONER) and len(persons) > 1:
+        if conventions.too_many_holders(role, len(persons)):
             warn(Reason.CONVENTION, f"{unit} has {len(persons)} {ROLES[role].label_zh} at once: {'、'.join(sorted(persons))}")

@@ -9,8 +9,17 @@ from dataclasses import dataclass, field
 from redengine.loaders.cells import RowCells
 from redengine.loaders.problems import Reason
 from redengine.schema.model import (
-    CONCLUSION_LABELS, RECORD_TYPE_LABELS, ROLE_BY_LABEL, UNIT_KIND_DEFAULT_LABEL, UNIT_KIND_LABELS, WEAK_STATUS_LABELS, Conclusion,
-    RecordType, Role, UnitKind, WeakStatus,
+    CONCLUSION_LABELS,
+    RECORD_TYPE_LABELS,
+    ROLE_BY_LABEL,
+    UNIT_KIND_DEFAULT_LABEL,
+    UNIT_KIND_LABELS,
+    WEAK_STATUS_LABELS,
+    Conclusion,
+    RecordType,
+    Role,
+    UnitKind,
+    WeakStatus,
 )
 
 _ID_NUMBER = re.compile(r"^(\d{17}[\dXx]|\d{15})$")

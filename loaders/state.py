@@ -12,7 +12,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from redengine.graph import links
+from redengine.domain import statements as dated_reads
+from redengine.domain.dated import in_force
 from redengine.loaders import queries
 from redengine.loaders.problems import Reason
 from redengine.schema.model import DATED_LINKS, UnitKind
@@ -31,7 +32,7 @@ class UnitNow:
     end: dt.date | None
 
     def holds(self, day: dt.date) -> bool:
-        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+        return in_force(self.start, self.end, day)
 
 
 class Shared:
@@ -60,7 +61,7 @@ class Shared:
         """Every unit's formal parent on the date, and since when."""
         if self._parent is None:
             parent, since = {}, {}
-            for r in self.runner.read(links.AS_OF["PART_OF"], {"as_of": self.as_of}):
+            for r in self.runner.read(dated_reads.AS_OF["PART_OF"], {"as_of": self.as_of}):
                 parent[r["src"]], since[r["src"]] = r["dst"], r["from"]
             self._parent = parent, since
         return self._parent

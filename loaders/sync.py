@@ -19,10 +19,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from redengine.dates import today
 from redengine.errors import ValidationError
 from redengine.graph import gate
+from redengine.graph.statements import Statement
 from redengine.loaders import queries, status
 from redengine.loaders.appointment import plan_appointments
 from redengine.loaders.cells import RowCells
@@ -53,15 +55,6 @@ KILL_HOOK = "REDENGINE_TEST_KILL_AFTER_STEPS"
 CATEGORIES = ("added", "changed", "ended", "moved")
 
 
-def category(what: str) -> str:
-    """The change category of a count name: added, changed or ended (moves are counted apart)."""
-    if any(w in what for w in ("reopened", "corrected", "changed", "renamed", "updated", "set")):
-        return "changed"
-    if any(w in what for w in ("ended", "lifted")):
-        return "ended"
-    return "added"  # added, opened, events
-
-
 @dataclass
 class Part:
     """What one file of a load changes (or would change)."""
@@ -72,6 +65,8 @@ class Part:
     counts: dict[str, int]
     examples: dict[str, list[str]] = field(default_factory=dict)
     moves: list[str] = field(default_factory=list)
+    #: count name → its category (added, changed, ended), as the planner that made the count said
+    change_of: dict[str, str] = field(default_factory=dict)
     sync_id: str | None = None  # set when something was written
     sha256: str = ""
 
@@ -83,7 +78,7 @@ class Part:
         """Counts by category: added, changed, ended (links and entries), moved (units, people)."""
         out = dict.fromkeys(CATEGORIES, 0)
         for what, n in self.counts.items():
-            out[category(what)] += n
+            out[self.change_of[what]] += n
         out["moved"] = len(self.moves)
         return out
 
@@ -226,7 +221,7 @@ def load_tables(runner: Runner, tables: list[Table], *, kind: str | None = None,
     day = as_of or today()
     files = _layout(tables, kind)
     _ensure_schema(runner)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     shared = Shared(runner, day)
     parts, plans, ids, problems = [], [], [], []
     with meter, gate.held(runner, who, skip=dry_run):
@@ -250,14 +245,14 @@ def load_tables(runner: Runner, tables: list[Table], *, kind: str | None = None,
         report.unfinished = [{"id": s["id"], "file": s["file"], "failure": s["failure"]} for s in earlier]
         if dry_run:
             return report
-        steps = []
+        steps: list[tuple[Statement, dict[str, Any]]] = []
         gone = [s for s in earlier if s["failure"] == status.GONE]
         if gone:
             steps.append((status.MARK_FAILED, {"rows": [{"id": s["id"], "why": status.GONE} for s in gone]}))
         if stale:
-            by_kind = {p.kind: i for p, plan, i in zip(parts, plans, ids) if plan.changes}
+            by_kind = {p.kind: i for p, plan, i in zip(parts, plans, ids, strict=False) if plan.changes}
             steps.append((queries.MARK_INTERRUPTED, {"rows": [{"id": s, "by": by_kind.get(k)} for s, k in sorted(stale.items())]}))
-        for i, (f, part, plan, sync_id) in enumerate(zip(files, parts, plans, ids)):
+        for i, (f, part, plan, sync_id) in enumerate(zip(files, parts, plans, ids, strict=False)):
             if not plan.changes:
                 continue
             part.sync_id = sync_id
@@ -279,7 +274,7 @@ def load_tables(runner: Runner, tables: list[Table], *, kind: str | None = None,
 def _ensure_schema(runner: Runner) -> None:
     """Apply the schema to a graph that never had it (even for a dry run: it holds no data): without
     its indexes every MERGE scans all nodes, and FalkorDB caches plans that miss link types made later."""
-    from redengine.schema.apply import apply_schema, schema_version
+    from redengine.graph.apply import apply_schema, schema_version
     from redengine.schema.model import SCHEMA_VERSION
 
     if schema_version(runner) != SCHEMA_VERSION:
@@ -343,6 +338,7 @@ def _plan_file(runner: Runner, f: _File, day: dt.date, scope: str | None, sync_i
                        f"more than {share:.0%}), which would end them; check that the file is complete (or pass --scope); "
                        "if it is right, allow it (--allow-mass-end)")
     part.counts, part.examples, part.moves = dict(plan.counts), dict(plan.examples), plan.moves
+    part.change_of = {what: change.value for what, change in plan.change_of.items()}
     return part, plan
 
 
@@ -364,14 +360,12 @@ def _apply(runner: Runner, steps: list, meter: Meter, rows: int) -> None:
     fail_after = int(os.environ.get(status.FAIL_HOOK) or len(steps))
     if fail_after < len(steps):  # test hook: the engine refuses a write half-way through
         runner.write_batch(steps[:fail_after] + [(status.BOOM, {})])
-    from redengine.graph.falkor import FalkorRunner
-
-    if not meter.enabled or rows < meter.threshold or not isinstance(runner, FalkorRunner):  # Neo4j: one transaction
+    if not meter.enabled or rows < meter.threshold or runner.transactional_batches:  # Neo4j: one transaction
         runner.write_batch(steps)
         return
     sizes = [len(p["rows"]) if isinstance(p.get("rows"), list) and p["rows"] else 1 for _, p in steps]
     with meter.task("writing", sum(sizes), force=True) as tick:
-        for step, size in zip(steps, sizes):
+        for step, size in zip(steps, sizes, strict=False):
             runner.write_batch([step])
             tick(size)
 

@@ -29,7 +29,7 @@ class Table:
     sha256: str | None = None              # of the file's bytes; None for a table built in memory
 
     @classmethod
-    def of(cls, name: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> "Table":
+    def of(cls, name: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Table:
         """A table built in memory (rows numbered as under a header in row 1); "" cells count as empty."""
         pad = [None] * len(headers)
         return cls(name, list(headers), [(n, ([_blank_to_none(c) for c in r] + pad)[:len(headers)])

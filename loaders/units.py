@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
+from redengine.domain import statements as dated_reads
 from redengine.graph import links, records
 from redengine.loaders import queries
-from redengine.loaders.plan import Ctx, Plan
+from redengine.loaders.plan import Change, Ctx, Plan
 from redengine.loaders.problems import Reason
 from redengine.loaders.rows import UnitRow
 from redengine.loaders.state import UnitNow, Units
@@ -140,7 +142,7 @@ def _unit_params(r: UnitRow, ctx: Ctx, start) -> dict:
 def _diff(ctx: Ctx, by_id: dict[str, UnitRow], units: Units, ending: set[str]) -> Plan:
     p, day, src = ctx.problems, ctx.as_of, ctx.source
     plan = Plan()
-    coordinator = {r["src"]: (r["dst"], r["from"]) for r in ctx.runner.read(links.AS_OF["COORDINATED_BY"], {"as_of": day})}
+    coordinator = {r["src"]: (r["dst"], r["from"]) for r in ctx.runner.read(dated_reads.AS_OF["COORDINATED_BY"], {"as_of": day})}
     upserts, reopen, renames = [], [], []
     opens: dict[str, list] = defaultdict(list)
     ends: dict[str, list] = defaultdict(list)
@@ -175,14 +177,14 @@ def _diff(ctx: Ctx, by_id: dict[str, UnitRow], units: Units, ending: set[str]) -
             opens[rel].append({"src": r.id, "dst": target, "from": when, "to": None, "source": src})
         return when
 
-    after: list[tuple[UnitNow, str | None, object]] = []  # the call's view of each listed unit once applied
+    after: list[tuple[UnitNow, str | None, dt.date | None]] = []  # the call's view of each listed unit once applied
     for r in by_id.values():
         g = units.all.get(r.id)
         when = r.valid_from or day
         since = None  # an existing unit's start: a link it gains is dated as a change of one it had
         if g is None:
             upserts.append(_unit_params(r, ctx, when))
-            plan.note("units added", example=f"{r.id} {r.name}")
+            plan.note("units added", example=f"{r.id} {r.name}", change=Change.ADDED)
             now = UnitNow(r.id, r.name, r.kind, r.kind_label, when, None)
         else:
             end, since = g.end, g.start
@@ -193,7 +195,8 @@ def _diff(ctx: Ctx, by_id: dict[str, UnitRow], units: Units, ending: set[str]) -
             now = UnitNow(r.id, r.name, r.kind, r.kind_label, g.start, end)
             if (g.name, g.kind, g.kind_label) != (r.name, r.kind, r.kind_label):
                 upserts.append(_unit_params(r, ctx, g.start))
-                plan.note("units changed", example=f"{r.id} {g.name} → {r.name}" if g.name != r.name else f"{r.id} {r.name}")
+                plan.note("units changed", example=f"{r.id} {g.name} → {r.name}" if g.name != r.name else f"{r.id} {r.name}",
+                          change=Change.CHANGED)
                 if g.name != r.name:
                     renames.append({"id": f"rename:{r.id}:{when}", "kind": EventKind.RENAME.value, "on": when,
                                     "note": f"{g.name} → {r.name}", "from_ids": [r.id], "to_ids": [r.id], "source": src})
@@ -213,20 +216,20 @@ def _diff(ctx: Ctx, by_id: dict[str, UnitRow], units: Units, ending: set[str]) -
     # a rename is recorded before the new name is written: a re-run after a crash in between still sees the change
     if renames:
         plan.steps += records.unit_event_steps(renames)
-        plan.note("unit events", len(renames))
+        plan.note("unit events", len(renames), change=Change.ADDED)
     events = _successions(ctx, by_id, units)
     plan.add(links.UPSERT_UNITS, upserts)
-    plan.add(queries.REOPEN["Unit"], reopen, "units reopened")
+    plan.add(queries.REOPEN["Unit"], reopen, "units reopened", Change.CHANGED)
     for rel, what in (("PART_OF", "parent links"), ("COORDINATED_BY", "composite links")):
-        plan.add(links.END[rel], ends[rel], f"{what} ended")
+        plan.add(links.END[rel], ends[rel], f"{what} ended", Change.ENDED)
         add_opens(ctx, plan, rel, opens[rel], f"{what} opened")
     # a unit's person links end before the unit: once it is ended, a re-run after a crash no longer sees it in the snapshot
     for rel, rows in person_ends.items():
-        plan.add(links.END[rel], rows, "person links ended with their unit")
-    plan.add(links.END_UNITS, [{"id": uid, "to": day, "source": src} for uid in sorted(ending)], "units ended")
+        plan.add(links.END[rel], rows, "person links ended with their unit", Change.ENDED)
+    plan.add(links.END_UNITS, [{"id": uid, "to": day, "source": src} for uid in sorted(ending)], "units ended", Change.ENDED)
     if events:
         plan.steps += records.unit_event_steps(events)
-        plan.note("unit events", len(events))
+        plan.note("unit events", len(events), change=Change.ADDED)
         for e in events:
             plan.examples["unit events"].append(f"{e['kind']}: {e['note']}")
     for unit, parent, since in after:  # what later files of this call see

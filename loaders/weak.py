@@ -6,9 +6,10 @@ the graph that the roster no longer lists is lifted on the snapshot date, with a
 
 from __future__ import annotations
 
+from redengine.domain.cases import is_open
 from redengine.graph import records
 from redengine.loaders import queries
-from redengine.loaders.plan import Ctx, Plan
+from redengine.loaders.plan import Change, Ctx, Plan
 from redengine.loaders.problems import Reason
 from redengine.loaders.rows import WeakRow
 from redengine.loaders.state import Units
@@ -43,16 +44,15 @@ def plan_weak(ctx: Ctx, rows: list[WeakRow]) -> Plan:
                 "status": r.status.value, "lifted_on": r.lifted_on, "source": src}
         g = graph.get(cid)
         if g is None:
-            plan.note("weak cases added")
+            plan.note("weak cases added", change=Change.ADDED)
         elif (g["reasons"] or [], g["status"], g["lifted_on"]) != (want["reasons"], want["status"], r.lifted_on):
-            plan.note("weak cases updated")
+            plan.note("weak cases updated", change=Change.CHANGED)
         else:
             continue
         upserts.append(want)
     lifted = []
     for cid, g in sorted(graph.items()):
-        still_open = g["status"] == WeakStatus.RECTIFYING.value or (g["lifted_on"] and day < g["lifted_on"])
-        if not (units.scoped(g["unit_id"]) and g["flagged_on"] <= day and still_open):
+        if not (units.scoped(g["unit_id"]) and is_open(g, day)):
             continue
         plan.covered += 1
         if cid not in by_id:
@@ -69,5 +69,5 @@ def plan_weak(ctx: Ctx, rows: list[WeakRow]) -> Plan:
         if len(rs) > 1:
             p.warn(Reason.CONVENTION, f"{unit} has {len(rs)} open cases at once (rows {', '.join(str(r.row) for r in rs)})", rs[-1].row)
     plan.add(records.UPSERT_WEAK_CASES, upserts)
-    plan.add(records.UPSERT_WEAK_CASES, lifted, "weak cases lifted (not listed)")
+    plan.add(records.UPSERT_WEAK_CASES, lifted, "weak cases lifted (not listed)", Change.ENDED)
     return plan

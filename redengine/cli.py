@@ -11,7 +11,7 @@ from redengine.errors import RedEngineError, ValidationError
 
 #: command name → "module:attribute" of a click command
 COMMANDS = {
-    "schema": "redengine.schema.cli:schema",
+    "schema": "redengine.graph.schema_cli:schema",
     "demo": "redengine.demo:demo_command",
     "load": "redengine.loaders.cli:load",
     "history": "redengine.loaders.cli:history",

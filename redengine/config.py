@@ -18,6 +18,30 @@ class Neo4jSettings:
 
 
 @dataclass(frozen=True)
+class ApiLimits:
+    """What one API request may ask for and send (docs/LIMITS.md; each is a REDENGINE_API_* variable)."""
+
+    #: the most objects a query's estimate may reach (REDENGINE_API_MAX_COST)
+    max_cost: int = 100_000
+    #: the most objects one response may hold, counted while it runs (REDENGINE_API_MAX_OBJECTS)
+    max_objects: int = 50_000
+    #: the largest request body, in bytes (REDENGINE_API_MAX_BODY_BYTES)
+    max_body_bytes: int = 1_048_576
+    #: the longest string argument, in characters (REDENGINE_API_MAX_STRING_CHARS)
+    max_string_chars: int = 10_000
+    #: the largest `variables`, in characters of their JSON (REDENGINE_API_MAX_VARIABLES_CHARS)
+    max_variables_chars: int = 100_000
+    #: bytes the parsed-and-validated document cache may hold (REDENGINE_API_DOCUMENT_CACHE_BYTES)
+    document_cache_bytes: int = 64 * 1_048_576
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> ApiLimits:
+        d = cls()
+        return cls(**{name: _positive_int(env, f"REDENGINE_API_{name.upper()}", getattr(d, name))
+                      for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
 class Settings:
     """Which engine to use and where its data lives."""
 
@@ -33,13 +57,15 @@ class Settings:
     #: seconds one API request may take before it is answered TIMEOUT and its engine read aborted
     #: (REDENGINE_API_TIMEOUT_SECONDS)
     api_timeout: float = 30.0
+    #: request limits of the API (REDENGINE_API_*)
+    api: ApiLimits = field(default_factory=ApiLimits)
 
     @property
     def engine(self) -> str:
         return "neo4j" if self.neo4j else "falkordb"
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         neo = None
         if env.get("NEO4J_URI"):
@@ -53,6 +79,7 @@ class Settings:
         return cls(neo4j=neo, data_dir=data_dir, graph_name=env.get("REDENGINE_GRAPH", "redengine"),
                    start_timeout=_seconds(env, "REDENGINE_START_TIMEOUT", 60.0),
                    sensitive_reads_per_minute=_positive_int(env, "REDENGINE_SENSITIVE_READS_PER_MINUTE", 6000),
+                   api=ApiLimits.from_env(env),
                    api_workers=_positive_int(env, "REDENGINE_API_WORKERS", 8),
                    api_timeout=_seconds(env, "REDENGINE_API_TIMEOUT_SECONDS", 30.0))
 

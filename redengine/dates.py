@@ -26,12 +26,5 @@ def parse_date(value: object) -> dt.date:
         raise ValueError(f"not a date: {value!r} ({e})") from e
 
 
-def iso(value: dt.date | str | None) -> str | None:
-    """The ISO string the Cypher statements take (`date($x)`); None stays None."""
-    if value is None:
-        return None
-    return parse_date(value).isoformat()
-
-
 def today() -> dt.date:
     return dt.date.today()

@@ -1,38 +1,7 @@
-"""Shared aliases and Protocols: the whole contract between layers, in one small file."""
+"""The engine port under its old name, for the layers above the engines (`redengine.graph.runner`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol, TypeAlias
+from redengine.graph.runner import Params, Row, Runner
 
-from redengine.graph.statements import Statement
-
-Row: TypeAlias = dict[str, Any]
-Params: TypeAlias = Mapping[str, Any]
-
-
-class Runner(Protocol):
-    """Runs named statements on one engine and returns plain Python rows."""
-
-    engine: str
-
-    def read(self, statement: Statement, params: Params | None = None) -> list[Row]: ...
-
-    def write(self, statement: Statement, params: Params | None = None) -> list[Row]: ...
-
-    def write_batch(self, steps: Sequence[tuple[Statement, Params]]) -> list[list[Row]]:
-        """Run several writes as one unit: one transaction where the engine has them."""
-        ...
-
-    def apply_schema(self, constraints: Iterable[tuple[str, str]], indexes: Iterable[tuple[str, str]],
-                     rel_types: Iterable[str] = ()) -> None:
-        """Make sure each (label, property) unique constraint and index exists, and each relationship type is usable."""
-        ...
-
-    def compact(self) -> None:
-        """Compact persistence after a large write (embedded engine: snapshot the log; Neo4j: nothing)."""
-        ...
-
-    def ping(self) -> bool: ...
-
-    def close(self) -> None: ...
+__all__ = ["Params", "Row", "Runner"]

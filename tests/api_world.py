@@ -132,14 +132,16 @@ def _notice(person, unit, start, end):
             "to": end, "doc_no": None, "source": "test"}
 
 
-def execute(runner, query: str, *, role: str = "admin", township: str | None = None, **variables):
-    """Run a GraphQL query in-process as a principal of the given role; return strawberry's result."""
+def execute(runner, query: str, *, role: str = "admin", township: str | None = None, limits=None, **variables):
+    """Run a GraphQL query in-process as a principal of the given role (with the default request limits
+    unless `limits`, an ApiLimits, is given); return strawberry's result."""
     import asyncio
 
     from redengine.api.context import Context, Principal, RoleName
     from redengine.api.schema import schema
+    from redengine.config import ApiLimits
 
-    ctx = Context(runner, Principal("token-test", "tester", RoleName(role), township))
+    ctx = Context(runner, Principal("token-test", "tester", RoleName(role), township), limits=limits or ApiLimits())
     return asyncio.run(schema.execute(query, variable_values=variables or None, context_value=ctx))
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from redengine.api import tokens
 from redengine.api.app import create_app
+from redengine.services import tokens
 
 
 @dataclass

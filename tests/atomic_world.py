@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from redengine.api import tokens
+from test_api_mutations import build_world
+
 from redengine.config import Settings
+from redengine.graph.apply import apply_schema
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
 from redengine.graph.statements import read
-from redengine.schema.apply import apply_schema
-from test_api_mutations import build_world
+from redengine.services import tokens
 
 START = "mutation($in: StartLinkInput!) { startLink(input: $in) { ok errors { code } } }"
 END = "mutation($in: EndLinkInput!) { endLink(input: $in) { ok errors { code } } }"

@@ -12,8 +12,8 @@ import os
 import pytest
 
 from redengine.config import Settings
+from redengine.graph.apply import apply_schema
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
-from redengine.schema.apply import apply_schema
 
 ENGINES = ["falkordb"] + (["neo4j"] if os.environ.get("NEO4J_URI") else [])
 _graph_names = itertools.count()

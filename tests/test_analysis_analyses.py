@@ -35,7 +35,7 @@ def coverage_world() -> nx.MultiDiGraph:
               P4→V5 from 2017-05-01
     commissioner  Q1→V1, Q2→V3 from 2017-09-01
     composite     V1 V2 V5 E1 → C1, V4 → C9 from 2017-06-01
-    leader        L1 → T1 and T3
+    leader        L1 → T1 and T3, a district standing-committee member (COMMITTEE_MEMBER_OF D)
     """
     g = nx.MultiDiGraph(as_of=None, include_people=True)
     unit(g, "D", "district")
@@ -61,6 +61,7 @@ def coverage_world() -> nx.MultiDiGraph:
     link(g, "Q2", "V3", "COMMISSIONER_OF", D(2017, 9, 1))
     link(g, "L1", "T1", "CONTACTS_TOWNSHIP", D(2017, 4, 28))
     link(g, "L1", "T3", "CONTACTS_TOWNSHIP", D(2017, 4, 28))
+    link(g, "L1", "D", "COMMITTEE_MEMBER_OF", D(2017, 1, 1))
     return g
 
 
@@ -202,3 +203,12 @@ def test_questions_about_people_need_people():
     g.graph["include_people"] = False
     with pytest.raises(ValueError, match="people"):
         an.liaison_load(g, ON)
+
+
+def test_a_contact_without_a_district_seat_leads_no_township():
+    """L1's seat ends on 2018-01-01: from then on L1's contacts cover neither T1 nor T3 (the API's rule)."""
+    g = coverage_world()
+    g.remove_edge("L1", "D", key=f"COMMITTEE_MEMBER_OF:{D(2017, 1, 1)}")
+    link(g, "L1", "D", "COMMITTEE_MEMBER_OF", D(2017, 1, 1), D(2018, 1, 1))
+    assert an.coverage_by_township(g, D(2017, 12, 31)).set_index("township")["leaders"].tolist() == [1, 0, 1]
+    assert an.coverage_by_township(g, ON).set_index("township")["leaders"].tolist() == [0, 0, 0]

@@ -6,13 +6,13 @@ import subprocess
 import sys
 
 import pytest
+from test_analysis_export import world
 
 from redengine.analysis.files import load_graph
-from redengine.api import audit
 from redengine.config import Settings
+from redengine.graph.apply import apply_schema
 from redengine.graph.engine import connect
-from redengine.schema.apply import apply_schema
-from test_analysis_export import world
+from redengine.services import audit
 
 
 @pytest.fixture(scope="module")

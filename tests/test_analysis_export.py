@@ -14,7 +14,6 @@ import pytest
 from redengine.analysis import analyses
 from redengine.analysis.export import ExportNotAllowed, to_networkx
 from redengine.analysis.files import write_graph
-from redengine.api import audit
 from redengine.api.context import Principal, RoleName
 from redengine.errors import ConfigError, NotFound
 from redengine.graph import links, records
@@ -22,6 +21,7 @@ from redengine.graph.statements import read
 from redengine.loaders import load_tables
 from redengine.loaders.table import Table
 from redengine.schema.model import DATED_LINKS
+from redengine.services import audit
 
 D = dt.date
 NAMES = {"P1": "王芳", "P2": "李强", "P3": "赵敏", "P4": "陈刚", "P5": "刘洋"}
@@ -235,6 +235,11 @@ def test_an_empty_graph_exports_empty(runner):
 
 def test_analyses_on_an_engine_export(runner):
     world(runner)
+    cov = analyses.coverage_by_township(to_networkx(runner, as_of="2018-01-01")).set_index("township")
+    # P4 contacts T1 but sits on no district committee: no leader (the API's rule, redengine.domain.leaders)
+    assert cov.loc["T1", "leaders"] == 0
+    runner.write(links.OPEN["COMMITTEE_MEMBER_OF"], {"rows": [
+        {"src": "P4", "dst": "D", "from": "2017-01-01", "to": None, "source": "t"}]})
     cov = analyses.coverage_by_township(to_networkx(runner, as_of="2018-01-01")).set_index("township")
     # T1: villages V1, V2 (E1 is an enterprise): liaised both, commissioner V1, composite V1; leader P4
     assert cov.loc["T1", ["villages", "liaison", "commissioner", "composite", "leaders"]].tolist() == [2, 2, 1, 1, 1]

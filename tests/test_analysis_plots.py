@@ -8,8 +8,10 @@ import pytest
 
 pytest.importorskip("matplotlib", reason="the notebook extra is not installed")
 
-from redengine.analysis import analyses as an, plots  # noqa: E402
 from test_analysis_analyses import ON, coverage_world  # noqa: E402
+
+from redengine.analysis import analyses as an  # noqa: E402
+from redengine.analysis import plots
 
 
 @pytest.mark.parametrize("font", ["system", "none"])

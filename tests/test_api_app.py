@@ -13,18 +13,18 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from apiclient import open_api
 from starlette.testclient import TestClient
 
-from apiclient import open_api
-from redengine.api import audit
-from redengine.api.context import Context, Principal, RoleName
 from redengine.api.app import create_app
+from redengine.api.context import Context, Principal, RoleName
 from redengine.cli import main
 from redengine.config import Settings
 from redengine.errors import EngineUnavailable
+from redengine.graph.apply import schema_version
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
-from redengine.schema.apply import schema_version
 from redengine.schema.model import SCHEMA_VERSION
+from redengine.services import audit
 
 PING = {"query": "{ __typename }"}
 
@@ -117,7 +117,7 @@ def test_token_cli_create_list_revoke(tmp_path, monkeypatch, capsys):
     settings = Settings.from_env()
     with TestClient(create_app(settings)) as client:
         ok = client.post("/graphql", json=PING, headers={"Authorization": f"Bearer {token}"})
-        assert ok.status_code == 200 and ok.json() == {"data": {"__typename": "Query"}}
+        assert ok.status_code == 200 and ok.json()["data"] == {"__typename": "Query"}
     assert main(["token", "revoke", token_id]) == 0
     capsys.readouterr()
     with TestClient(create_app(settings)) as client:
@@ -203,7 +203,7 @@ def test_serve_serves_until_stopped(tmp_path, monkeypatch, capsys):
     assert main(["token", "create", "--role", "analyst"]) == 0
     token = capsys.readouterr().out.strip()
     with serving() as (_, url):
-        assert post(url, token, PING["query"]) == {"data": {"__typename": "Query"}}
+        assert post(url, token, PING["query"])["data"] == {"__typename": "Query"}
     assert not (tmp_path / "data" / "server.json").exists()  # the engine was stopped with the server
 
 

@@ -10,13 +10,13 @@ import hashlib
 import json
 
 import pytest
-
 from apiclient import open_api
-from redengine.api import audit
+
 from redengine.api.ratelimit import RateLimited, SensitiveReadLimit
 from redengine.config import Settings
 from redengine.errors import ConfigError
 from redengine.graph import links
+from redengine.services import audit
 
 WITH_DATA = [f"Q{i:02d}" for i in range(1, 16)]
 WITHOUT = ["N1", "N2", "N3"]

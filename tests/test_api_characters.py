@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_api_mutations import AUDIT, START_LIAISON, build_world, snapshot
-
 from apiclient import open_api
+from test_api_mutations import AUDIT, START_LIAISON, build_world, snapshot
 
 RECORD_NOTICE = """
 mutation($in: RecordNoticeInput!) {

@@ -35,9 +35,9 @@ def gap_set(cov: dict) -> set[tuple]:
 @pytest.fixture(params=["per-village", "set-based"])
 def strategy(request, monkeypatch):
     """Run a coverage test both ways: village by village (small scopes) and by whole sets (large ones)."""
-    from redengine.api import read
+    from redengine.services import coverage
 
-    monkeypatch.setattr(read, "SET_BASED_TOWNSHIPS", 1000 if request.param == "per-village" else 0)
+    monkeypatch.setattr(coverage, "SET_BASED_TOWNSHIPS", 1000 if request.param == "per-village" else 0)
     return request.param
 
 

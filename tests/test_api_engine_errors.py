@@ -14,8 +14,8 @@ import shutil
 import time
 
 import pytest
-
 from apiclient import open_api
+
 from redengine.api.context import Context, Principal, RoleName
 from redengine.api.schema import schema
 from redengine.graph import links

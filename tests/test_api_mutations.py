@@ -7,10 +7,11 @@ import datetime as dt
 import json
 
 import pytest
-
 from apiclient import open_api
+
 from redengine.graph import links
 from redengine.graph.statements import read
+from redengine.services.codes import ErrorCode
 
 D = dt.date
 
@@ -31,7 +32,7 @@ AUDIT = read(
 def snapshot(runner):
     """Everything in the graph but the audit log, in a comparable form."""
     key = lambda x: json.dumps(x, sort_keys=True, default=str)  # noqa: E731
-    return (sorted((key(r) for r in runner.read(NODES))), sorted(key(r) for r in runner.read(RELS)))
+    return (sorted(key(r) for r in runner.read(NODES)), sorted(key(r) for r in runner.read(RELS)))
 
 
 def build_world(runner):
@@ -313,7 +314,7 @@ def test_audit_records_who_did_what_and_refusals(api, runner):
     assert outcomes == ["ok", "refused", "refused"]
     assert json.loads(entries[1]["detail"])["errors"] == [{"code": "WRONG_UNIT_KIND", "field": "unitId"}]
     # `at` is the engine's local time of writing: within minutes of now (in local time or UTC)
-    nows = (dt.datetime.now(), dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+    nows = (dt.datetime.now(), dt.datetime.now(dt.UTC).replace(tzinfo=None))
     assert all(min(abs((n - e["at"]).total_seconds()) for n in nows) < 600 for e in entries)
 
 
@@ -365,14 +366,14 @@ def test_restart_after_a_same_day_end_reopens_the_link(api, runner):
 def test_a_write_that_changes_nothing_is_not_reported_ok(runner):
     """A planned OPEN whose person vanished before the write (simulated: the plan names no such person)
     writes nothing: the command answers NOT_WRITTEN and its audit entry says so, not ok."""
-    from redengine.api import commands as cmd
     from redengine.api.context import Principal, RoleName
+    from redengine.services import commands as cmd
 
     build_world(runner)
     row = {"src": "P9", "dst": "V2", "from": "2020-06-01", "to": None, "source": "test"}
-    plan = cmd.Plan("link.start.liaison", "P9->V2", [(links.OPEN["LIAISES_WITH"], {"rows": [row]})], {}, expect=[1])
+    plan = cmd.CommandPlan("link.start.liaison", "P9->V2", [(links.OPEN["LIAISES_WITH"], {"rows": [row]})], {}, expect=[1])
     out = cmd.execute(runner, Principal("t", "tester", RoleName.ADMIN), lambda: plan)
-    assert out.result is None and [e.code for e in out.errors] == [cmd.ErrorCode.NOT_WRITTEN]
+    assert out.result is None and [e.code for e in out.errors] == [ErrorCode.NOT_WRITTEN]
     entries = runner.read(AUDIT)
     assert [json.loads(e["detail"])["outcome"] for e in entries] == ["not_written"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from api_world import AS_OF, P1_ID_NUMBER, P1_PHONE, build, data, ids
 
-from redengine.api import audit
+from redengine.services import audit
 
 D = str(AS_OF)
 

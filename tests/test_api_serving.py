@@ -20,18 +20,19 @@ import httpx
 import pytest
 import uvicorn
 
-from redengine.api import queries as Q, tokens
 from redengine.api.app import create_app
 from redengine.api.cli import UVICORN_HTTP, UVICORN_LOOP, _bind
-from redengine.api.commands import ErrorCode
 from redengine.api.serving import EnginePool
 from redengine.config import Settings
 from redengine.demo import load_demo
-from redengine.demo_district import DEFAULT_AS_OF
+from redengine.demo.district import DEFAULT_AS_OF
 from redengine.errors import ConfigError, EngineTimeout
+from redengine.graph.apply import apply_schema
 from redengine.graph.falkor import FalkorRunner
 from redengine.graph.statements import read
-from redengine.schema.apply import apply_schema
+from redengine.services import queries as Q
+from redengine.services import tokens
+from redengine.services.codes import ErrorCode
 
 AS_OF = DEFAULT_AS_OF.isoformat()
 DISTRICT = read("test.serving.district", "MATCH (u:Unit) WHERE u.kind = 'district' RETURN u.id AS id ORDER BY id LIMIT 1")

@@ -19,12 +19,11 @@ import urllib.request
 from collections import Counter
 
 import pytest
+from atomic_world import END, LIFT_CASE, NOTICE, OPEN_CASE, OPINION, START, attached, check_invariants, day, ok_entries, post, prepare
+from test_api_app import serving
 
-from atomic_world import (END, LIFT_CASE, NOTICE, OPEN_CASE, OPINION, START, attached, check_invariants, day,
-                          ok_entries, post, prepare)
 from redengine.graph import links, records
 from redengine.graph.statements import read
-from test_api_app import serving
 
 PEOPLE = [f"K{i}" for i in range(12)]
 KILLS = 3
@@ -146,8 +145,8 @@ class _DiesAfterFirstWrite:
 def _commands():
     import datetime as dt
 
-    from redengine.api import commands as cmd
     from redengine.schema.model import Conclusion, Role
+    from redengine.services import commands as cmd
 
     d = dt.date
     return [
@@ -178,9 +177,10 @@ STORED = read("test.atomic.stored", """
 def test_a_death_right_after_the_write_leaves_it_audited(runner):
     """Each mutation kind, its process dying right after its first write statement: whatever is
     stored by then has its audit entry (the issue measured a link without one)."""
-    from redengine.api import commands as cmd
-    from redengine.api.context import Principal, RoleName
     from test_api_mutations import build_world
+
+    from redengine.api.context import Principal, RoleName
+    from redengine.services import commands as cmd
 
     build_world(runner)
     admin = Principal("t1", "组织部", RoleName.ADMIN)

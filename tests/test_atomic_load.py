@@ -15,16 +15,18 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from atomic_world import OPINION, START, attached, burst, check_invariants, ok_entries, prepare
-from redengine.api import commands as cmd
-from redengine.api.context import Principal, RoleName
-from redengine.graph import gate
-from redengine.loaders import history
-from redengine.schema.model import Role
 from rosters import first_call, second_call
 from test_api_app import serving
 from test_api_mutations import build_world, snapshot
+
+from redengine.api.context import Principal, RoleName
+from redengine.graph import gate
+from redengine.loaders import history
+from redengine.schema import model
+from redengine.schema.model import Role
+from redengine.services import codes
+from redengine.services import commands as cmd
 
 ADMIN = Principal("t1", "组织部", RoleName.ADMIN)
 
@@ -46,11 +48,11 @@ def test_a_held_gate_refuses_a_second_load_and_every_mutation_changing_nothing(r
     with pytest.raises(gate.LoadInProgress, match="another load is writing to this graph .*by first load"):
         gate.acquire(runner, "second load")
     out = _start(runner)
-    assert [e.code for e in out.errors] == [cmd.ErrorCode.LOAD_IN_PROGRESS] and out.result is None
+    assert [e.code for e in out.errors] == [codes.ErrorCode.LOAD_IN_PROGRESS] and out.result is None
     assert "first load" in out.errors[0].message
     opinion = cmd.execute(runner, ADMIN, lambda: cmd.plan_record_opinion(
-        runner, ADMIN, "P1", "V1", dt.date(2018, 1, 5), cmd.Conclusion.FOR, None))
-    assert [e.code for e in opinion.errors] == [cmd.ErrorCode.LOAD_IN_PROGRESS]
+        runner, ADMIN, "P1", "V1", dt.date(2018, 1, 5), model.Conclusion.FOR, None))
+    assert [e.code for e in opinion.errors] == [codes.ErrorCode.LOAD_IN_PROGRESS]
     assert snapshot(runner) == before
     refused = [k for k in ok_entries(runner)]
     assert refused == []  # audited as refused, never as done
@@ -135,5 +137,5 @@ def test_loads_and_mutations_racing_on_one_folder(tmp_path, monkeypatch):
         assert gate.held_by(runner) is None and runner.read(gate.HOLDER) == []
         assert {s["status"] for s in history(runner, 50)} <= {"done", "interrupted"}
         ok = ok_entries(runner)
-        for d, a in zip(range(1, 21), answers):
+        for d, a in zip(range(1, 21), answers, strict=False):
             assert ok["opinion.record", f"opinion:P1:V1:2018-02-{d:02d}"] == (1 if a["ok"] else 0)

@@ -8,11 +8,10 @@ import json
 from collections import Counter
 
 import pytest
-
-from atomic_world import (END, LIFT_CASE, OPEN_CASE, OPINION, START, attached, burst, check_invariants, day,
-                          ok_entries, prepare, ENTRIES)
-from redengine.graph import records
+from atomic_world import END, ENTRIES, LIFT_CASE, OPEN_CASE, OPINION, START, attached, burst, check_invariants, day, ok_entries, prepare
 from test_api_app import serving
+
+from redengine.graph import records
 
 ROUNDS = 5
 SAME = 10  # identical requests per burst

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-import redengine
 from redengine.graph.statements import registry
 
 LINT_DIR = Path(__file__).resolve().parent.parent / "tools" / "cypher-lint"

@@ -38,7 +38,7 @@ def read_roster(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         with path.open(encoding="utf-8-sig", newline="") as f:
             raw = list(csv.reader(f))
     header, body = raw[0], raw[1:]
-    return header, [dict(zip(header, r)) for r in body]
+    return header, [dict(zip(header, r, strict=False)) for r in body]
 
 
 class District:
@@ -263,7 +263,7 @@ def test_personal_data_some_and_synthetic(demo):
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
     for n in ids:
         assert len(n) == 18 and n.startswith("420116")
-        assert n[17] == "10X98765432"[sum(int(c) * w for c, w in zip(n[:17], weights)) % 11]
+        assert n[17] == "10X98765432"[sum(int(c) * w for c, w in zip(n[:17], weights, strict=False)) % 11]
     assert all(len(p) == 11 and p.startswith("100") for p in phones)
 
 
@@ -307,8 +307,8 @@ def test_as_of_moves_the_timeline_and_rejects_a_date_before_the_programme(tmp_pa
 # -- loaded through the roster loader ----------------------------------------------------------
 from redengine import cli  # noqa: E402
 from redengine.demo import load_demo, load_demo_if_empty  # noqa: E402
+from redengine.domain.statements import AS_OF  # noqa: E402
 from redengine.graph import queries  # noqa: E402
-from redengine.graph.links import AS_OF  # noqa: E402
 
 ROLE_RELS = {"联系村": "LIAISES_WITH", "联系街乡": "CONTACTS_TOWNSHIP", "党建专员": "COMMISSIONER_OF",
              "书记": "SECRETARY_OF", "班子成员": "COMMITTEE_MEMBER_OF"}

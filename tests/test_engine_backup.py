@@ -5,14 +5,14 @@ from __future__ import annotations
 import tarfile
 
 import pytest
-
 from engine_world import add_units, folder_bytes, unit_ids
+
 from redengine.cli import main
 from redengine.config import Settings
 from redengine.errors import ConfigError, DataDirInUse
+from redengine.graph.apply import apply_schema
 from redengine.graph.backup import restore
 from redengine.graph.engine import connect
-from redengine.schema.apply import apply_schema
 
 
 @pytest.fixture

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import stat
 
 import pytest
-
 from engine_world import add_units, folder_bytes, incr_file, unit_ids
+
 from redengine.cli import main
 from redengine.config import Settings
 from redengine.graph.datadir import DataDamaged

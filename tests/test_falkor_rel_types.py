@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from redengine.graph import links
-from redengine.graph.statements import read
 from redengine.graph.falkor import LIST_REL_TYPES
+from redengine.graph.statements import read
 from redengine.schema.model import DATED_LINKS, RECORD_LINKS
 
 BETWEEN = read(

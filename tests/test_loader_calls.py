@@ -8,15 +8,15 @@ import datetime as dt
 import pytest
 from rosters import LINKS, PEOPLE, UNITS, csv_file, district, first_call, graph_state, second_call
 
+from redengine.domain import statements as dated_reads
 from redengine.errors import ValidationError
-from redengine.graph import links
 from redengine.loaders import history, load_rosters
 
 BASE, LATER = dt.date(2017, 5, 1), dt.date(2018, 1, 1)
 
 
 def held(runner, rel, day):
-    return {(r["src"], r["dst"]) for r in runner.read(links.AS_OF[rel], {"as_of": day})}
+    return {(r["src"], r["dst"]) for r in runner.read(dated_reads.AS_OF[rel], {"as_of": day})}
 
 
 def test_later_files_may_name_what_earlier_files_of_the_call_add(runner, tmp_path):
@@ -109,7 +109,7 @@ def test_mass_end_guard_at_a_fifth_of_the_scope(runner, tmp_path):
 
 
 def test_a_graph_that_never_had_the_schema_gets_it_first(runner, tmp_path):
-    from redengine.schema.apply import schema_version
+    from redengine.graph.apply import schema_version
     from redengine.schema.model import SCHEMA_VERSION
 
     runner.delete_graph()

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from rosters import PEOPLE, UNITS, csv_file, district, graph_state, xlsx_file
 
+from redengine.domain import statements as dated_reads
 from redengine.errors import ValidationError
-from redengine.graph import links
 from redengine.loaders.sync import kind_of, load_file, read_roster
 
 D = dt.date
@@ -37,7 +37,7 @@ def test_xlsx_with_title_row_date_cells_and_numeric_codes(runner, tmp_path):
     ], title="黄陂区组织名册（2017年）")
     report = load_file(runner, tmp_path / "u.xlsx", as_of=D(2017, 5, 1))
     assert report.counts["units added"] == 2
-    [part] = runner.read(links.AS_OF["PART_OF"], {"as_of": "2017-05-01"})
+    [part] = runner.read(dated_reads.AS_OF["PART_OF"], {"as_of": "2017-05-01"})
     # codes stored as text without ".0"; the Excel date cell is the link's start
     assert (part["src"], part["dst"], part["from"]) == ("420116001", "420116", D(2017, 4, 28))
 
@@ -132,5 +132,5 @@ def test_bomless_gb18030_and_gbk_csv_load_their_chinese_names(runner, tmp_path, 
         data.decode("utf-8")  # so the loader must detect the encoding
     report = load_file(runner, f, as_of=D(2017, 5, 1))
     assert report.counts["units added"] == 3
-    assert {u["id"]: u["name"] for u in runner.read(links.UNITS_AS_OF, {"as_of": D(2017, 5, 1)})} == {
+    assert {u["id"]: u["name"] for u in runner.read(dated_reads.UNITS_AS_OF, {"as_of": D(2017, 5, 1)})} == {
         "D": "黄陂区", "T1": "蔡家榨街道", "V1": name}

@@ -18,10 +18,10 @@ import sys
 import pytest
 from rosters import first_call, merge_call, second_call, stable_state
 
+from redengine.graph.apply import apply_schema
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
 from redengine.loaders import history
 from redengine.loaders.sync import KILL_HOOK
-from redengine.schema.apply import apply_schema
 
 BASE, LATER, MERGED = "2017-05-01", "2018-01-01", "2019-01-01"
 DATES = (BASE, LATER, MERGED)

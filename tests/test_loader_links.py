@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from rosters import LINKS, PEOPLE, csv_file, district, graph_state
 
+from redengine.domain import statements as dated_reads
 from redengine.errors import ValidationError
-from redengine.graph import links
 from redengine.loaders import load_file
 
 D = dt.date
@@ -16,7 +16,7 @@ BASE = D(2017, 5, 1)
 
 
 def held(runner, rel, day):
-    return {(r["src"], r["dst"]) for r in runner.read(links.AS_OF[rel], {"as_of": day})}
+    return {(r["src"], r["dst"]) for r in runner.read(dated_reads.AS_OF[rel], {"as_of": day})}
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from rosters import LINKS, PEOPLE, csv_file, district, graph_state
 
+from redengine.domain import statements as dated_reads
 from redengine.errors import ValidationError
-from redengine.graph import links
 from redengine.graph.statements import read
 from redengine.loaders import load_file
 
@@ -20,7 +20,7 @@ PEOPLE_NODES = read("test.loaders.people", "MATCH (p:Person) RETURN p.id AS id, 
 
 
 def works(runner, day):
-    return {(r["src"], r["dst"], r["title"]) for r in runner.read(links.AS_OF["WORKS_AT"], {"as_of": day})}
+    return {(r["src"], r["dst"], r["title"]) for r in runner.read(dated_reads.AS_OF["WORKS_AT"], {"as_of": day})}
 
 
 @pytest.fixture

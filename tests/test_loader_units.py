@@ -8,8 +8,9 @@ import hashlib
 import pytest
 from rosters import LINKS, PEOPLE, UNITS, csv_file, district, graph_state
 
+from redengine.domain import statements as dated_reads
 from redengine.errors import ValidationError
-from redengine.graph import links, records
+from redengine.graph import records
 from redengine.graph.statements import read
 from redengine.loaders import history, load_file
 
@@ -19,11 +20,11 @@ ENDED_UNITS = read("test.loaders.ended_units", "MATCH (u:Unit) WHERE u.to IS NOT
 
 
 def units_on(runner, day):
-    return {u["id"]: u["name"] for u in runner.read(links.UNITS_AS_OF, {"as_of": day})}
+    return {u["id"]: u["name"] for u in runner.read(dated_reads.UNITS_AS_OF, {"as_of": day})}
 
 
 def pairs(runner, rel, day):
-    return {(r["src"], r["dst"]) for r in runner.read(links.AS_OF[rel], {"as_of": day})}
+    return {(r["src"], r["dst"]) for r in runner.read(dated_reads.AS_OF[rel], {"as_of": day})}
 
 
 def rows_of(path):

@@ -8,11 +8,12 @@ import os
 import pytest
 
 from redengine.config import Settings
+from redengine.domain import statements as dated_reads
 from redengine.errors import DataDirInUse, EngineUnavailable, UniquenessError
 from redengine.graph import links, queries
+from redengine.graph.apply import apply_schema, schema_version
 from redengine.graph.engine import connect
 from redengine.graph.falkor import EmbeddedServer
-from redengine.schema.apply import apply_schema, schema_version
 from redengine.schema.model import SCHEMA_VERSION
 
 D = dt.date
@@ -38,7 +39,7 @@ def test_as_of_follows_from_and_exclusive_to(runner):
     runner.write(links.END["LIAISES_WITH"], {"rows": [{"src": "P1", "dst": "V1", "to": "2019-01-01", "source": "test"}]})
 
     def villages(day):
-        rows = runner.read(links.AS_OF["LIAISES_WITH"], {"as_of": day})
+        rows = runner.read(dated_reads.AS_OF["LIAISES_WITH"], {"as_of": day})
         return sorted(r["dst"] for r in rows)
 
     assert villages(D(2017, 4, 30)) == []              # before from
@@ -53,7 +54,7 @@ def test_ended_link_is_kept_not_deleted(runner):
     runner.write(links.END["LIAISES_WITH"], {"rows": [{"src": "P1", "dst": "V1", "to": "2019-01-01", "source": "sync-9"}]})
     counts = {r["type"]: r["n"] for r in runner.read(queries.COUNT_RELS_BY_TYPE)}
     assert counts["LIAISES_WITH"] == 2
-    rows = runner.read(links.AS_OF["LIAISES_WITH"], {"as_of": "2018-01-01"})
+    rows = runner.read(dated_reads.AS_OF["LIAISES_WITH"], {"as_of": "2018-01-01"})
     ended = [r for r in rows if r["dst"] == "V1"][0]
     assert ended["from"] == D(2017, 5, 1) and ended["to"] == D(2019, 1, 1)
 
@@ -94,7 +95,7 @@ def test_embedded_restart_keeps_data(tmp_path):
         apply_schema(r)
         _units(r, ("T1", "前川街道", "township"))
     with connect(settings) as r:
-        assert [u["name"] for u in r.read(links.UNITS_AS_OF, {"as_of": "2020-01-01"})] == ["前川街道"]
+        assert [u["name"] for u in r.read(dated_reads.UNITS_AS_OF, {"as_of": "2020-01-01"})] == ["前川街道"]
 
 
 def test_second_process_attaches_to_running_server(tmp_path):
@@ -102,7 +103,7 @@ def test_second_process_attaches_to_running_server(tmp_path):
     with connect(settings) as owner:
         _units(owner, ("T1", "前川街道", "township"))
         with connect(settings) as second:
-            assert second.read(links.UNITS_AS_OF, {"as_of": "2020-01-01"})[0]["id"] == "T1"
+            assert second.read(dated_reads.UNITS_AS_OF, {"as_of": "2020-01-01"})[0]["id"] == "T1"
         assert owner.ping()  # closing the attached one did not stop the owner's server
 
 

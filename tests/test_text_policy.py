@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from rosters import LINKS, PEOPLE, UNITS, csv_file, district, graph_state
+from rosters import LINKS, PEOPLE, UNITS, csv_file, district
 
 from redengine.cli import main
 from redengine.graph.statements import read

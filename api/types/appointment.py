@@ -46,7 +46,7 @@ class Opinion:
     doc_no: str | None = strawberry.field(description="Document number (文号).")
 
     @classmethod
-    def from_row(cls, r: dict) -> "Opinion":
+    def from_row(cls, r: dict) -> Opinion:
         return cls(id=strawberry.ID(r["id"]), date=r["date"], doc_no=r.get("doc_no"),
                    conclusion=Conclusion(r["conclusion"]) if r.get("conclusion") else None)
 
@@ -59,7 +59,7 @@ class Notice:
     doc_no: str | None = strawberry.field(description="Document number (文号).")
 
     @classmethod
-    def from_row(cls, r: dict) -> "Notice":
+    def from_row(cls, r: dict) -> Notice:
         return cls(id=strawberry.ID(r["id"]), valid_from=r["from"], valid_to=r.get("to"), doc_no=r.get("doc_no"))
 
 
@@ -106,7 +106,7 @@ class AppointmentCheck:
         "True when only the villages of your township were checked (a township token): the verdict is partial."))
 
     @classmethod
-    def from_result(cls, r: dict) -> "AppointmentCheck":
+    def from_result(cls, r: dict) -> AppointmentCheck:
         d = r["as_of"]
 
         def unit(u: dict | None) -> Organisation | None:

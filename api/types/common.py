@@ -62,4 +62,4 @@ def role_label(rel: str) -> str:
 
 
 def kinds(values: list[UnitKind] | None) -> list[str] | None:
-    return None if not values else [k.value for k in values]
+    return None if not values else [str(k.value) for k in values]

@@ -10,9 +10,9 @@ from typing import Annotated
 import strawberry
 
 from redengine.api.pagination import After, Connection, First, paginate
-from redengine.api.read import Gap as GapCode
 from redengine.api.types.organisation import Organisation
 from redengine.api.types.person import Person
+from redengine.domain.gaps import Gap as GapCode
 
 
 @strawberry.enum(description="What a coverage gap is.")
@@ -74,7 +74,7 @@ class Coverage:
         return not self._gaps
 
     @classmethod
-    def from_result(cls, r: dict) -> "Coverage":
+    def from_result(cls, r: dict) -> Coverage:
         as_of = r["as_of"]
         gaps = [Gap(kind=GapKind(g["kind"].value),
                     unit=Organisation.from_row(g["unit"], as_of) if g["unit"] else None,

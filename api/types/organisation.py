@@ -9,11 +9,11 @@ import strawberry
 from strawberry.types import Info
 
 from redengine.api.context import Context
-from redengine.api.loaders import keep_visible, may_see, of_unit
+from redengine.api.dataloaders import keep_visible, may_see, of_unit
 from redengine.api.pagination import After, Connection, First, paginate
-from redengine.api.read import case_status
-from redengine.api.types.common import Kinds, StatusFilter, UnitKind, WeakStatus, kinds
+from redengine.api.types.common import Kinds, StatusFilter, UnitKind, kinds
 from redengine.api.types.person import RoleLink
+from redengine.services.read import case_status
 
 if TYPE_CHECKING:
     from redengine.api.types.weak import WeakCase
@@ -44,19 +44,19 @@ class Organisation:
     as_of: dt.date = strawberry.field(description="The date every field of this unit is answered for.")
 
     @classmethod
-    def from_row(cls, row: dict, as_of: dt.date) -> "Organisation":
+    def from_row(cls, row: dict, as_of: dt.date) -> Organisation:
         return cls(id=strawberry.ID(row["id"]), name=row["name"], kind=UnitKind(row["kind"]),
                    kind_label=row.get("kind_label") or row["kind"], valid_from=row.get("from"),
                    valid_to=row.get("to"), as_of=as_of)
 
-    async def _unit(self, info: Info[Context, None], name: str) -> "Organisation | None":
+    async def _unit(self, info: Info[Context, None], name: str) -> Organisation | None:
         row = await of_unit(info.context, name, self.id, self.as_of)
         if row is None or not may_see(info.context, row["id"], self.as_of):
             return None
         return Organisation.from_row(row, self.as_of)
 
     async def _units(self, info: Info[Context, None], name: str, kind: list[UnitKind] | None,
-                     first: int | None, after: str | None) -> Connection["Organisation"]:
+                     first: int | None, after: str | None) -> Connection[Organisation]:
         rows = await of_unit(info.context, name, self.id, self.as_of)
         rows = keep_visible(info.context, rows, self.as_of)
         wanted = kinds(kind)

@@ -15,7 +15,7 @@ import strawberry
 from strawberry.types import Info
 
 from redengine.api.context import Context
-from redengine.api.loaders import audit_loader, keep_visible, may_see, of_person
+from redengine.api.dataloaders import audit_loader, keep_visible, may_see, of_person
 from redengine.api.pagination import After, Connection, First, paginate
 from redengine.api.types.common import Role, RoleFilter, rel_of, role_label, role_of
 
@@ -46,7 +46,7 @@ class RoleLink:
     valid_to: dt.date | None = strawberry.field(name="to", description="First day it no longer holds; null while it does.")
 
     @classmethod
-    def from_row(cls, row: dict, person: dict | Person, unit: "dict | Organisation", as_of: dt.date) -> "RoleLink":
+    def from_row(cls, row: dict, person: dict | Person, unit: dict | Organisation, as_of: dt.date) -> RoleLink:
         from redengine.api.types.organisation import Organisation
 
         return cls(
@@ -63,7 +63,7 @@ class Person:
     as_of: dt.date = strawberry.field(description="The date every field of this person is answered for.")
 
     @classmethod
-    def from_row(cls, row: dict, as_of: dt.date) -> "Person":
+    def from_row(cls, row: dict, as_of: dt.date) -> Person:
         return cls(id=strawberry.ID(row["id"]), name=row["name"], as_of=as_of)
 
     async def _work(self, info: Info[Context, None]) -> dict | None:

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from redengine.api.context import Context
-from redengine.api.loaders import keep_visible, of_unit
+from redengine.api.dataloaders import keep_visible, of_unit
 from redengine.api.pagination import After, Connection, First, paginate
 from redengine.api.types.common import WeakStatus
 from redengine.api.types.organisation import Organisation
@@ -32,7 +32,7 @@ class WeakCase:
     as_of: dt.date = strawberry.field(description="The date the case is answered for.")
 
     @classmethod
-    def from_row(cls, case: dict, status: str, unit: dict | Organisation, as_of: dt.date) -> "WeakCase":
+    def from_row(cls, case: dict, status: str, unit: dict | Organisation, as_of: dt.date) -> WeakCase:
         st = WeakStatus(status)
         return cls(
             id=strawberry.ID(case["id"]),
