@@ -32,7 +32,6 @@ from redengine.graph.falkor import FalkorRunner
 from redengine.graph.statements import read
 from redengine.services import queries as Q
 from redengine.services import tokens
-from redengine.services.codes import ErrorCode
 
 AS_OF = DEFAULT_AS_OF.isoformat()
 DISTRICT = read("test.serving.district", "MATCH (u:Unit) WHERE u.kind = 'district' RETURN u.id AS id ORDER BY id LIMIT 1")
@@ -184,10 +183,6 @@ def test_the_deadline_reaches_engine_reads_in_the_worker(runner):
             asyncio.run(pool.call(runner.read, DISTRICT, at=time.monotonic() - 1))
     finally:
         pool.close()
-
-
-def test_timeout_is_a_documented_error_code():
-    assert ErrorCode.TIMEOUT.value == EngineTimeout.code
 
 
 def test_accepted_connections_have_tcp_nodelay():

@@ -24,7 +24,6 @@ class ErrorCode(str, Enum):
     ALREADY_LIFTED = "ALREADY_LIFTED"
     NOT_WRITTEN = "NOT_WRITTEN"  # the write changed nothing it was planned to (the graph moved under it)
     LOAD_IN_PROGRESS = "LOAD_IN_PROGRESS"  # a roster load holds the graph's write gate (graph/gate.py)
-    TIMEOUT = "TIMEOUT"  # the request ran past REDENGINE_API_TIMEOUT_SECONDS (as extensions.code; api/serving.py)
 
 
 #: every reason a mutation can give → its public code
