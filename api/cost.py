@@ -38,6 +38,7 @@ from graphql import (
     get_named_type,
     get_nullable_type,
     get_operation_ast,
+    get_variable_values,
     is_composite_type,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
@@ -69,8 +70,7 @@ class _Estimate:
                  operation: OperationDefinitionNode):
         self.schema = schema
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-        defaults = {v.variable.name.value: v.default_value for v in operation.variable_definitions or ()}
-        self.variables = {**{k: _literal(v) for k, v in defaults.items() if v is not None}, **variables}
+        self.variables = _coerced(schema, operation, variables)
         self.memo: dict[tuple[str, str, int | None], int] = {}  # a fragment spread many times is walked once
 
     def selections(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType, page: int | None) -> int:
@@ -109,8 +109,10 @@ class _Estimate:
     def _first(self, node: FieldNode) -> int:
         arg = next((a for a in node.arguments or () if a.name.value == "first"), None)
         value = None if arg is None else self._value(arg.value)
+        if value is None:
+            return DEFAULT_PAGE  # not given, or null: the resolver applies the default
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            return DEFAULT_PAGE  # not a page size: the resolver refuses it, or the default applies
+            return MAX_PAGE  # a value the estimate cannot read counts as the largest page, never the default
         return min(value, MAX_PAGE)  # a larger `first` is refused by its resolver, naming it
 
     def _value(self, value: Any) -> Any:
@@ -131,6 +133,18 @@ class _Estimate:
         if condition is None:
             return parent
         return self.schema.get_type(condition.name.value) or parent
+
+
+def _coerced(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: dict[str, Any]) -> dict[str, Any]:
+    """The variables as the executor will see them: coerced by graphql-core (`500.0` is the Int 500),
+    defaults filled in. Variables that do not coerce fail the request before it runs; for them the raw
+    values stand (and `_first` counts anything it cannot read as the largest page)."""
+    coerced = get_variable_values(schema, operation.variable_definitions or (), variables)
+    if isinstance(coerced, list):
+        defaults = {v.variable.name.value: _literal(v.default_value)
+                    for v in operation.variable_definitions or () if v.default_value is not None}
+        return {**defaults, **variables}
+    return dict(coerced.coerced)
 
 
 def _literal(node: Any) -> Any:

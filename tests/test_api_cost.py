@@ -63,6 +63,11 @@ def cost(query: str, **variables) -> int:
     ('query($n: Int = 4) { organisation(id: "T1") { children(first: $n) { nodes { id } } } }', {}, 1 + 1 + 4),
     # more than 500 is refused by the resolver itself (naming `first`): at most 500 can run
     ('{ organisation(id: "T1") { children(first: 100000000) { nodes { id } } } }', {}, 1 + 1 + 500),
+    # graphql-core coerces a whole float to Int: `500.0` runs as 500 and counts so (it used to count 50)
+    ('query($n: Int) { organisation(id: "T1") { children(first: $n) { nodes { id } } } }', {"n": 500.0}, 1 + 1 + 500),
+    # a value the estimate cannot read counts as the largest page, never the default
+    ('query($n: Int) { organisation(id: "T1") { children(first: $n) { nodes { id } } } }', {"n": "many"}, 1 + 1 + 500),
+    ('query($n: Int) { organisation(id: "T1") { children(first: $n) { nodes { id } } } }', {"n": None}, 1 + 1 + 50),
     ('{ organisation(id: "T1") { ...F } } fragment F on Organisation { children(first: 2) { nodes { id parent { id } } } }',
      {}, 1 + 1 + 2 * 2),
     ('{ organisation(id: "T1") { ... on Organisation { children(first: 2) { nodes { id parent { id } } } } } }',
@@ -123,6 +128,14 @@ def test_fan_out_is_refused_before_any_engine_call(world, who, unit, aliases):
     [err] = result.errors
     assert err.extensions == {"code": "QUERY_TOO_COSTLY", "cost": aliases * FAN_OUT_COST, "limit": LIMIT}
     assert f"{aliases * FAN_OUT_COST:,}" in err.message and f"{LIMIT:,}" in err.message
+
+
+def test_a_float_first_in_the_variables_is_costed_as_it_runs(world):
+    """`{"f": 500.0}` is the Int 500 to the executor: the fan-out with it costs what it does with 500."""
+    q = FAN_OUT.replace("first: 500", "first: $f").format(alias="", unit="D").replace("{ organisation", "query($f: Int) { organisation", 1)
+    result, trips = _counted(world, lambda: execute(world, q, f=500.0))
+    assert trips == 0 and result.data is None
+    assert result.errors[0].extensions == {"code": "QUERY_TOO_COSTLY", "cost": FAN_OUT_COST, "limit": LIMIT}
 
 
 def test_fan_out_over_http_costs_only_the_token_lookup(world):
