@@ -63,6 +63,10 @@ CASES = {
                  {("BAD_DATE", "u.csv", 5, "生效日期")}, True),
     "ambiguous date": ([roster("u.csv", UNITS, units_with(V1=["V1", "张河村", "村", "T1", "C1", "03/04/2017"]))], {},
                        {("BAD_DATE", "u.csv", 5, "生效日期")}, True),
+    # FalkorDB compares dates over 2^31 s apart wrongly: 1969 and 2038 are outside the range stored
+    "date out of range": ([roster("l.csv", LINKS, [["P1", "联系村", "V1", "2017-05-01", "2038-01-01"],
+                                                    ["P1", "联系村", "V2", "1969-12-31"]])], {},
+                          {("DATE_OUT_OF_RANGE", "l.csv", 2, "结束日期"), ("DATE_OUT_OF_RANGE", "l.csv", 3, "开始日期")}, True),
     "to before from": ([roster("l.csv", LINKS, [["P1", "联系村", "V1", "2017-05-01", "2017-04-01"]])], {},
                        {("BAD_ORDER", "l.csv", 2, "结束日期")}, True),
     "duplicate id": ([roster("u.csv", UNITS, DISTRICT + [["V1", "张河村", "村", "T1", "C1"]])], {},
