@@ -120,6 +120,15 @@ def test_a_long_string_inside_a_mutation_input_is_refused_before_anything_is_wri
     assert world.round_trips == before
 
 
+def test_a_long_string_in_a_variable_default_is_refused_naming_the_variable(world):
+    q = 'query($n: String = "%s") { organisations(nameContains: $n, asOf: "%s") { totalCount } }' % ("x" * 101, D)
+    before = world.round_trips
+    result = execute(world, q, limits=LIMITS)
+    [err] = result.errors
+    assert err.extensions == {"code": "BAD_USER_INPUT", "argument": "$n"} and "101 characters" in err.message
+    assert result.data is None and world.round_trips == before
+
+
 def test_variables_over_the_limit_are_refused_even_if_unused(world):
     refused = execute(world, "{ __typename }", limits=LIMITS, unused=["x" * 50] * 20)  # ~1,100 characters
     [err] = refused.errors

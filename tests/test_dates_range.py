@@ -76,3 +76,9 @@ def test_a_mutation_date_out_of_range_is_refused_naming_it_and_writes_nothing(ap
 def test_the_range_ends_are_accepted(api, runner, day):
     out = api.gql(START_LIAISON, {"p": "P2", "u": "V2", "from": day})["data"]["startLiaison"]
     assert out["ok"] is True and out["link"]["from"] == day
+
+
+def test_a_date_default_out_of_range_is_refused_naming_the_variable(api, runner):
+    body = api.gql('query($d: Date = "1949-10-01") { organisations(asOf: $d) { totalCount } }')
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "argument": "$d"}
