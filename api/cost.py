@@ -8,8 +8,9 @@ itself), and any other list of objects counts UNPAGED_LIST.
 Scalars, `__typename` and introspection (`__schema`, `__type`) cost nothing. Aliases count once per
 alias, fragments and inline fragments where they are spread, and `@skip`/`@include` are honoured.
 
-    cost(selections, page) = sum over object fields f: n(f) * (1 + cost(f's selections, first of f))
+    cost(selections, page) = sum over object fields f: n(f) * (w(f) + cost(f's selections, first of f))
     n(f) = page if f is a list inside a paged field, UNPAGED_LIST for other lists, else 1
+    w(f) = SCAN_WEIGHTS[f] for a field that scans the district (coverage, the Query's lists), else 1
 
 A query over the limit is refused with `QUERY_TOO_COSTLY` before anything runs; every answer
 carries `extensions.cost = {requested, limit}`.
@@ -50,6 +51,18 @@ from redengine.errors import RedEngineError
 
 #: the items assumed in a list that is not paged (a check's villages, an event's units, a village's opinions)
 UNPAGED_LIST = 10
+
+#: fields that scan the whole district (or a township) before they answer, costed as this many objects
+#: instead of 1: measured by benchmarks/bench_weights.py at scale 40 against a page of 500 units with
+#: their parents (50 µs an object): a district coverage took 13,000-14,000 objects' worth, a list's
+#: scan for its `totalCount` up to 3,000 (people by role). With the default limit of 100,000 at most 6
+#: coverages fit in one request.
+SCAN_WEIGHTS: dict[tuple[str, str], int] = {
+    ("Query", "coverage"): 15_000,
+    ("Query", "organisations"): 3_000,
+    ("Query", "people"): 3_000,
+    ("Query", "weakOrganisations"): 3_000,
+}
 
 
 class QueryTooCostly(RedEngineError):
@@ -104,7 +117,8 @@ class _Estimate:
         else:
             n = 1
         inner = self._first(node) if "first" in field.args else None
-        return n * (1 + self.selections(node.selection_set, named, inner))
+        own = SCAN_WEIGHTS.get((parent.name, name), 1)
+        return n * (own + self.selections(node.selection_set, named, inner))
 
     def _first(self, node: FieldNode) -> int:
         arg = next((a for a in node.arguments or () if a.name.value == "first"), None)

@@ -1,7 +1,7 @@
 """The cost limit (estimated before anything runs) and the object cap (counted while it runs).
 
 Every expected cost below is worked out by hand from the formula in api/cost.py: an object field
-counts 1 per parent, a list inside a field taking `first` counts `first` (50 when not given) per
+counts 1 per parent (a coverage 15,000 and a list of the Query type 3,000: they scan the district), a list inside a field taking `first` counts `first` (50 when not given) per
 parent, any other list of objects 10; scalars and introspection nothing.
 """
 
@@ -31,9 +31,9 @@ README = """{
   coverage { villages villagesWithLiaison gaps(first: 5) { totalCount nodes { kind unit { id name } person { name } } } }
   appointmentCheck(personId: "P1") { verdict villages { unit { name } } blockers { kind unit { id name } } warnings { kind } }
 }"""
-# coverage 1 + gaps' connection 1 + 5 gaps * (gap, unit, person) = 17; appointmentCheck 1 + 10 villages * 2
-# + 10 blockers * 2 + 10 warnings = 51 (its lists are not paged: 10 each)
-README_COST = 17 + 51
+# coverage 15,000 + gaps' connection 1 + 5 gaps * (gap, unit, person) = 15,016; appointmentCheck 1 + 10
+# villages * 2 + 10 blockers * 2 + 10 warnings = 51 (its lists are not paged: 10 each)
+README_COST = 15_016 + 51
 
 VILLAGES = """query($after: String, $d: Date) { organisations(kind: [VILLAGE, COMMUNITY], asOf: $d, first: 500, after: $after) {
   totalCount pageInfo { hasNextPage endCursor }
@@ -41,13 +41,14 @@ VILLAGES = """query($after: String, $d: Date) { organisations(kind: [VILLAGE, CO
           liaisonCadres { nodes { from person { id name } } } commissioner { person { name } } } } }"""
 # per village: itself, parent, composite + secretary + person (3), liaisonCadres' connection + 50 * (link,
 # person), commissioner + person (2) = 1 + 1 + 3 + 101 + 2 = 108; 500 villages, pageInfo, the connection
-VILLAGES_COST = 500 * 108 + 1 + 1
+# (a list of the Query type: 3,000)
+VILLAGES_COST = 500 * 108 + 1 + 3_000
 
 COVERAGE = """query($s: ID, $d: Date) { coverage(scope: $s, asOf: $d) {
   townships townshipsWithLeader leaders villages villagesWithComposite villagesWithLiaison
   villagesWithCommissioner composites compositesWithSecretary
   gaps(first: 500) { totalCount nodes { kind unit { id name } person { id name } count } } } }"""
-COVERAGE_COST = 1 + 1 + 500 * 3
+COVERAGE_COST = 15_000 + 1 + 500 * 3
 
 
 def cost(query: str, **variables) -> int:
@@ -95,9 +96,29 @@ def test_a_fragment_spread_many_times_costs_each_spread():
 
 def test_the_everyday_queries_cost_what_the_formula_says():
     assert cost(README) == README_COST
-    assert cost(VILLAGES, d=D) == VILLAGES_COST == 54_002
-    assert cost(COVERAGE, s="D", d=D) == COVERAGE_COST == 1_502
+    assert cost(VILLAGES, d=D) == VILLAGES_COST == 57_001
+    assert cost(COVERAGE, s="D", d=D) == COVERAGE_COST == 16_501
     assert cost(FAN_OUT.format(alias="", unit="T1")) == FAN_OUT_COST == 250_751_502
+
+
+def test_whole_district_fields_are_weighted():
+    """A coverage scans the district: 15,000; a list of the Query type scans its scope for `totalCount`: 3,000."""
+    assert cost('{ coverage { villages } }') == 15_000
+    assert cost('{ organisations(first: 0) { totalCount } }') == 3_000
+    assert cost('{ people(first: 2) { nodes { id } } }') == 3_000 + 2
+    assert cost('{ weakOrganisations(first: 0) { totalCount } }') == 3_000
+    assert cost('{ organisation(id: "T1") { children(first: 0) { totalCount } } }') == 1 + 1  # one unit's children
+
+
+def test_thirty_coverages_are_refused_and_six_fit(world):
+    """30 aliases of a coverage ran 27 s at scale 40 costing 30; the default limit admits 6 at most."""
+    many = lambda n: "{ " + " ".join(f'a{i}: coverage(asOf: "2019-01-{i + 1:02d}") {{ villages }}' for i in range(n)) + " }"  # noqa: E731
+    result, trips = _counted(world, lambda: execute(world, many(30)))
+    assert trips == 0 and result.data is None
+    assert result.errors[0].extensions == {"code": "QUERY_TOO_COSTLY", "cost": 30 * 15_000, "limit": LIMIT}
+    assert execute(world, many(7)).errors[0].extensions["cost"] == 105_000
+    six = execute(world, many(6))
+    assert not six.errors and six.extensions["cost"]["requested"] == 90_000
 
 
 def test_default_limit_admits_the_everyday_queries_and_refuses_the_fan_out():
