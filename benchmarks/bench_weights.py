@@ -64,7 +64,7 @@ def main() -> None:
         per_object = base / COMPARATOR[1]
         print(f"scale {args.scale:g}, {args.rounds} interleaved rounds, medians; comparator: {COMPARATOR[0]} "
               f"{base * 1000:.1f} ms = {per_object * 1e6:.1f} µs an object")
-        print(f"| call | median ms | ratio to the comparator | objects' worth |\n|---|---|---|---|")
+        print("| call | median ms | ratio to the comparator | objects' worth |\n|---|---|---|---|")
         for name, _ in CALLS:
             m = statistics.median(times[name])
             print(f"| {name} | {m * 1000:.1f} | {m / base:.2f} | {m / per_object:,.0f} |")

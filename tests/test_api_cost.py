@@ -1,8 +1,9 @@
 """The cost limit (estimated before anything runs) and the object cap (counted while it runs).
 
 Every expected cost below is worked out by hand from the formula in api/cost.py: an object field
-counts 1 per parent (a coverage 15,000 and a list of the Query type 3,000: they scan the district), a list inside a field taking `first` counts `first` (50 when not given) per
-parent, any other list of objects 10; scalars and introspection nothing.
+counts 1 per parent (a coverage 15,000 and a list of the Query type 3,000: they scan the district),
+a list inside a field taking `first` counts `first` (50 when not given) per parent, any other list of
+objects 10; scalars and introspection nothing.
 """
 
 from __future__ import annotations
