@@ -5,8 +5,9 @@ limit. Every field returning an object counts one object per parent object; a li
 inside a field that takes `first` (a connection's `nodes` and `edges`) counts `first` objects per
 parent (DEFAULT_PAGE when `first` is not given, at most MAX_PAGE: more is refused by the resolver
 itself), and any other list of objects counts UNPAGED_LIST.
-Scalars, `__typename` and introspection (`__schema`, `__type`) cost nothing. Aliases count once per
-alias, fragments and inline fragments where they are spread, and `@skip`/`@include` are honoured.
+Scalars and `__typename` cost nothing; introspection (`__schema`, `__type`) is costed like any other
+field (its lists are unpaged: 10 each), so GraphiQL's own schema query costs about 13,000 and a few
+dozen aliases of it are refused. Aliases count once per alias, fragments and inline fragments where they are spread, and `@skip`/`@include` are honoured.
 
     cost(selections, page) = sum over object fields f: n(f) * (w(f) + cost(f's selections, first of f))
     n(f) = page if f is a list inside a paged field, UNPAGED_LIST for other lists, else 1
@@ -34,7 +35,9 @@ from graphql import (
     IntValueNode,
     NamedTypeNode,
     OperationDefinitionNode,
+    SchemaMetaFieldDef,
     SelectionSetNode,
+    TypeMetaFieldDef,
     VariableNode,
     get_named_type,
     get_nullable_type,
@@ -106,9 +109,10 @@ class _Estimate:
 
     def _field(self, node: FieldNode, parent: GraphQLNamedType, page: int | None) -> int:
         name = node.name.value
-        field = getattr(parent, "fields", {}).get(name)
-        if name.startswith("__") or field is None:
-            return 0  # __typename and introspection; an unknown field never passes validation
+        field = _META.get(name) if parent is self.schema.query_type else None
+        field = field or getattr(parent, "fields", {}).get(name)
+        if field is None:
+            return 0  # __typename (a scalar); an unknown field never passes validation
         named = get_named_type(field.type)
         if not is_composite_type(named):
             return 0
@@ -147,6 +151,10 @@ class _Estimate:
         if condition is None:
             return parent
         return self.schema.get_type(condition.name.value) or parent
+
+
+#: introspection's entry points, which graphql-core keeps outside the Query type's fields
+_META = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
 
 
 def _coerced(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: dict[str, Any]) -> dict[str, Any]:

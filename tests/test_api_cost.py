@@ -80,7 +80,10 @@ def cost(query: str, **variables) -> int:
     ('{ organisation(id: "T1") { children(first: 9) @skip(if: true) { nodes { id } } } }', {}, 1),
     ('{ appointmentCheck(personId: "P1") { villages { unit { id } opinions { id } } } }', {}, 1 + 10 * (1 + 1 + 10)),
     ("{ __typename }", {}, 0),
-    (get_introspection_query(descriptions=True), {}, 0),
+    # introspection is costed like any field: __schema 1, its lists unpaged (10 each)
+    ("{ __schema { queryType { name } } }", {}, 1 + 1),
+    ("{ __schema { types { name } } }", {}, 1 + 10),
+    ('{ __type(name: "Query") { fields { name type { name ofType { name } } } } }', {}, 1 + 10 * (1 + 1 + 1)),
 ])
 def test_cost_of_small_queries(query, variables, expected):
     assert cost(query, **variables) == expected
@@ -179,7 +182,7 @@ def test_everyday_queries_are_admitted_and_report_their_cost(world):
             assert "errors" not in body, body
             assert body["extensions"]["cost"] == {"requested": expected, "limit": LIMIT}
         intro = api.gql(get_introspection_query(descriptions=True))
-        assert "errors" not in intro and intro["extensions"]["cost"]["requested"] == 0
+        assert "errors" not in intro and 0 < intro["extensions"]["cost"]["requested"] <= LIMIT
 
 
 def test_the_limit_is_a_setting(world):
@@ -209,9 +212,32 @@ def test_object_cap_stops_an_answer_one_object_over(world):
     assert err.extensions == {"code": "TOO_MANY_OBJECTS", "limit": cap} and f"{cap:,} objects" in err.message
 
 
-def test_introspection_is_not_counted_by_the_cap(world):
-    result = execute(world, get_introspection_query(descriptions=True), limits=ApiLimits(max_objects=1))
+def test_introspection_is_counted_by_the_cap(world):
+    """`__schema { queryType { name } }` holds 2 objects (the schema, the query type)."""
+    small = "{ __schema { queryType { name } } }"
+    assert execute(world, small, limits=ApiLimits(max_objects=2)).data["__schema"]["queryType"]["name"] == "Query"
+    result = execute(world, small, limits=ApiLimits(max_objects=1))
+    assert result.data is None and result.errors[0].extensions == {"code": "TOO_MANY_OBJECTS", "limit": 1}
+
+
+@pytest.mark.parametrize("options", [{}, {"specified_by_url": True, "directive_is_repeatable": True,
+                                          "schema_description": True, "input_value_deprecation": True}])
+def test_graphiqls_introspection_is_admitted_by_the_default_limits(world, options):
+    result = execute(world, get_introspection_query(descriptions=True, **options))
     assert not result.errors and result.data["__schema"]["queryType"]["name"] == "Query"
+    assert 0 < result.extensions["cost"]["requested"] <= LIMIT
+
+
+def test_thirty_deep_introspections_are_refused_before_they_run(world):
+    """The reviewer's query: 30 aliases of a deep walk of the schema's types took 4 s and cost nothing."""
+    walk = "name fields { name args { name type { name } } type { name fields { name type { name } } } }"
+    one = "__schema { types { " + walk + " } }"
+    # per alias: __schema 1 + 10 types * (1 + 10 fields * (1 + 10 args * 2 + type (1 + 10 fields * 2)))
+    per = 1 + 10 * (1 + 10 * (1 + 10 * 2 + 1 + 10 * 2))
+    assert cost("{ " + one + " }") == per
+    result = execute(world, "{ " + " ".join(f"a{i}: {one}" for i in range(30)) + " }")
+    assert result.data is None
+    assert result.errors[0].extensions == {"code": "QUERY_TOO_COSTLY", "cost": 30 * per, "limit": LIMIT}
 
 
 def test_object_cap_stops_the_work_too(world):
