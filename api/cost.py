@@ -35,6 +35,7 @@ from graphql import (
     IntValueNode,
     NamedTypeNode,
     OperationDefinitionNode,
+    OperationType,
     SchemaMetaFieldDef,
     SelectionSetNode,
     TypeMetaFieldDef,
@@ -49,6 +50,7 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 
 from redengine.api.context import limits_of
+from redengine.api.object_cap import TooManyObjects
 from redengine.api.pagination import DEFAULT_PAGE, MAX_PAGE
 from redengine.errors import RedEngineError
 
@@ -187,8 +189,15 @@ def estimate(schema: GraphQLSchema, document: DocumentNode, variables: dict[str,
     return _Estimate(schema, document, variables or {}, operation).selections(operation.selection_set, root, None)
 
 
+def _is_mutation(document: DocumentNode, operation_name: str | None) -> bool:
+    operation = get_operation_ast(document, operation_name)
+    return operation is not None and operation.operation == OperationType.MUTATION
+
+
 class CostLimit(SchemaExtension):
-    """Refuses a query whose estimate is over `max_cost` before it runs; reports the cost in `extensions`."""
+    """Refuses a query whose estimate is over `max_cost` before it runs, and a mutation whose estimate is
+    over the object cap (`max_objects`: once a mutation's writes ran its answer is never cut); reports the
+    cost in `extensions`."""
 
     cost: int | None = None
 
@@ -197,8 +206,13 @@ class CostLimit(SchemaExtension):
         limit = limits_of(ctx.context).max_cost
         if ctx.graphql_document is not None and ctx.result is None:
             self.cost = estimate(ctx.schema._schema, ctx.graphql_document, ctx.variables, ctx.operation_name)
+            cap = limits_of(ctx.context).max_objects
+            refused: QueryTooCostly | TooManyObjects | None = None
             if self.cost > limit:
                 refused = QueryTooCostly(self.cost, limit)
+            elif self.cost > cap and _is_mutation(ctx.graphql_document, ctx.operation_name):
+                refused = TooManyObjects(cap)  # checked before the writes: the cap never cuts a mutation's answer
+            if refused is not None:
                 ctx.result = GraphQLExecutionResult(data=None, errors=[
                     GraphQLError(str(refused), original_error=refused, extensions=refused.extensions)])
         yield

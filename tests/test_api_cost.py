@@ -16,6 +16,7 @@ from graphql import get_introspection_query, parse
 from redengine.api.cost import estimate
 from redengine.api.schema import schema
 from redengine.config import ApiLimits, Settings
+from redengine.graph.statements import read
 
 D = str(AS_OF)
 LIMIT = ApiLimits().max_cost
@@ -256,3 +257,26 @@ def test_limits_are_read_from_the_environment_and_bad_values_named():
     for bad in ("0", "-3", "lots"):
         with pytest.raises(ConfigError, match="REDENGINE_API_MAX_BODY_BYTES"):
             Settings.from_env({"REDENGINE_API_MAX_BODY_BYTES": bad})
+
+
+# three startLiaison aliases, each selecting `ok errors { code } link { unitId }`: payload 1 + errors
+# (unpaged) 10 + link 1 = 12 each, 36 in all; the answer itself holds 3 payloads + 3 links = 6 objects
+THREE_LIAISONS = "mutation { " + " ".join(
+    f'm{i}: startLiaison(personId: "P4", unitId: "V{i + 1}", from: "2019-0{i + 1}-01") {{ ok errors {{ code }} link {{ unitId }} }}'
+    for i in range(3)) + " }"
+LIAISONS_OF_P4 = read("test.cost.p4_liaisons", "MATCH (:Person {id: $id})-[l:LIAISES_WITH]->(u:Unit) RETURN u.id AS unit ORDER BY unit")
+
+
+def test_a_mutation_over_the_cap_is_refused_before_it_writes(world):
+    """It used to run all three writes, then answer only TOO_MANY_OBJECTS: the writes were hidden."""
+    assert cost(THREE_LIAISONS) == 36
+    result = execute(world, THREE_LIAISONS, limits=ApiLimits(max_objects=5))
+    assert result.data is None and result.errors[0].extensions == {"code": "TOO_MANY_OBJECTS", "limit": 5}
+    assert world.read(LIAISONS_OF_P4, {"id": "P4"}) == []
+
+
+def test_a_mutation_under_the_cap_keeps_its_whole_answer(world):
+    result = execute(world, THREE_LIAISONS, limits=ApiLimits(max_objects=36))
+    assert not result.errors
+    assert [result.data[f"m{i}"]["link"]["unitId"] for i in range(3)] == ["V1", "V2", "V3"]
+    assert world.read(LIAISONS_OF_P4, {"id": "P4"}) == [{"unit": "V1"}, {"unit": "V2"}, {"unit": "V3"}]
