@@ -228,6 +228,14 @@ def test_a_cursor_no_list_could_give_is_refused(world, query, offset):
     assert err.extensions == {"code": "BAD_USER_INPUT", "argument": "after"}
 
 
+@pytest.mark.parametrize("offset", ["+2", " 2", "2 ", "\u0662", "0_2", "-0", ""])
+def test_a_cursor_offset_is_ascii_digits_only(world, offset):
+    """`int()` read "+2", " 2", "٢" (Arabic-Indic two) and "0_2" as 2: no cursor this API gives."""
+    cursor = base64.b64encode(f"offset:{offset}".encode()).decode()
+    [err] = execute(world, PAGE, after=cursor).errors
+    assert err.extensions == {"code": "BAD_USER_INPUT", "argument": "after"}
+
+
 @pytest.mark.parametrize("offset", [5, 10, pagination.MAX_OFFSET])
 def test_a_cursor_past_the_end_gives_an_empty_page(world, offset):
     """5 villages and communities exist on AS_OF (V1-V5; cursors 0-4), 6 children of T1 (cursors 0-5): the
