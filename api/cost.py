@@ -13,8 +13,9 @@ dozen aliases of it are refused. Aliases count once per alias, fragments and inl
     n(f) = page if f is a list inside a paged field, UNPAGED_LIST for other lists, else 1
     w(f) = SCAN_WEIGHTS[f] for a field that scans the district (coverage, the Query's lists), else 1
 
-A query over the limit is refused with `QUERY_TOO_COSTLY` before anything runs; every answer
-carries `extensions.cost = {requested, limit}`.
+A query over the limit is refused with `QUERY_TOO_COSTLY` before anything runs; every answer to a query
+that was estimated carries `extensions.cost = {requested, limit}` (one refused earlier, by validation
+or an input check, has none).
 """
 
 from __future__ import annotations
