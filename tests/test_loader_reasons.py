@@ -142,3 +142,14 @@ def test_the_cases_cover_every_error_reason():
     warnings_only = {Reason.EXTRA_COLUMN, Reason.CONVENTION}
     covered = {reason for _, _, expected, _ in CASES.values() for reason, *_ in expected}
     assert covered == {r.name for r in Reason} - {r.name for r in warnings_only | COMMAND_ONLY}
+
+
+@pytest.mark.parametrize("day", [dt.date(1969, 12, 31), dt.date(2038, 1, 1)])
+def test_a_snapshot_date_out_of_range_is_refused_and_nothing_is_written(world, tmp_path, day):
+    """The snapshot date is written as the end of whatever the roster no longer lists."""
+    before, counts = graph_state(world), world.read(COUNTS)
+    with pytest.raises(ValidationError) as e:
+        load_rosters(world, [roster("u.csv", UNITS, [DISTRICT[0]])(tmp_path)], as_of=day, allow_mass_end=True)
+    [problem] = e.value.problems
+    assert problem.reason.name == "DATE_OUT_OF_RANGE" and "--as-of" in problem.message
+    assert world.read(COUNTS) == counts and graph_state(world) == before
