@@ -38,6 +38,7 @@ import networkx as nx
 from redengine.analysis import queries as q
 from redengine.dates import parse_date
 from redengine.domain.cases import never_lifted, open_on
+from redengine.domain.dates import out_of_range
 from redengine.errors import ConfigError, NotFound, RedEngineError
 from redengine.types import Runner
 
@@ -150,9 +151,12 @@ def _day(as_of: dt.date | str | None) -> dt.date | None:
     if as_of is None:
         return None
     try:
-        return parse_date(as_of)
+        day = parse_date(as_of)
     except ValueError as e:
         raise ConfigError(f"as_of: {e}") from e
+    if (why := out_of_range(day)) is not None:  # the engine compares it with the graph's dates
+        raise ConfigError(f"as_of: {why}")
+    return day
 
 
 def _scope(runner: Runner, scope: str | None, principal: Principal | None, base: dict,

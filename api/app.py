@@ -22,6 +22,7 @@ from redengine.api.context import Context
 from redengine.api.engine_errors import timeout_error
 from redengine.api.headers import SecurityHeaders
 from redengine.api.health import healthz, readyz
+from redengine.api.json_body import JsonErrors
 from redengine.api.ratelimit import SensitiveReadLimit
 from redengine.api.serving import EnginePool
 from redengine.config import Settings
@@ -31,7 +32,7 @@ from redengine.types import Runner
 log = logging.getLogger("redengine.api")
 
 
-class RedEngineGraphQL(GraphQL):
+class RedEngineGraphQL(JsonErrors, GraphQL):
     """Strawberry's ASGI app with our typed Context (the principal was set by BearerAuth).
 
     Only the GraphiQL page itself is served without a principal, and it executes nothing.

@@ -2,7 +2,8 @@
 
 One walk for the checks that read arguments before anything runs (the character policy in
 api/characters.py, the length limit in api/input_limits.py): literals in the document (inside input
-objects and lists too) and variables, named as the client wrote them (`input.personId`, `$reasons[1]`).
+objects and lists too, and variables' default values) and variables, named as the client wrote them
+(`input.personId`, `$reasons[1]`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from graphql import (
     TypeInfo,
     TypeInfoVisitor,
     ValueNode,
+    VariableDefinitionNode,
     Visitor,
     type_from_ast,
     visit,
@@ -80,13 +82,19 @@ class _Literals(Visitor):
         self.type_info = type_info
         self.found: list[Found] = []
 
+    def enter_variable_definition(self, node: VariableDefinitionNode, *_: Any) -> Any:
+        if node.default_value is not None:  # a default is a literal too: `query($n: String = "…")`
+            self.found += _node_strings(node.default_value, f"${node.variable.name.value}", self.type_info.get_input_type())
+        return self.SKIP
+
     def enter_argument(self, node: ArgumentNode, *_: Any) -> Any:
         self.found += _node_strings(node.value, node.name.value, self.type_info.get_input_type())
         return self.SKIP  # the walk above has seen the whole value
 
 
 def literal_strings(schema: GraphQLSchema, document: DocumentNode) -> list[Found]:
-    """The string literals of the document's arguments, each with the argument's path and input type."""
+    """The string literals of the document's arguments and of its variables' defaults, each with the
+    argument's path (`$name` for a default) and input type."""
     type_info = TypeInfo(schema)
     literals = _Literals(type_info)
     visit(document, TypeInfoVisitor(type_info, literals))

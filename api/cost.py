@@ -5,14 +5,17 @@ limit. Every field returning an object counts one object per parent object; a li
 inside a field that takes `first` (a connection's `nodes` and `edges`) counts `first` objects per
 parent (DEFAULT_PAGE when `first` is not given, at most MAX_PAGE: more is refused by the resolver
 itself), and any other list of objects counts UNPAGED_LIST.
-Scalars, `__typename` and introspection (`__schema`, `__type`) cost nothing. Aliases count once per
-alias, fragments and inline fragments where they are spread, and `@skip`/`@include` are honoured.
+Scalars and `__typename` cost nothing; introspection (`__schema`, `__type`) is costed like any other
+field (its lists are unpaged: 10 each), so GraphiQL's own schema query costs about 13,000 and a few
+dozen aliases of it are refused. Aliases count once per alias, fragments and inline fragments where they are spread, and `@skip`/`@include` are honoured.
 
-    cost(selections, page) = sum over object fields f: n(f) * (1 + cost(f's selections, first of f))
+    cost(selections, page) = sum over object fields f: n(f) * (w(f) + cost(f's selections, first of f))
     n(f) = page if f is a list inside a paged field, UNPAGED_LIST for other lists, else 1
+    w(f) = SCAN_WEIGHTS[f] for a field that scans the district (coverage, the Query's lists), else 1
 
-A query over the limit is refused with `QUERY_TOO_COSTLY` before anything runs; every answer
-carries `extensions.cost = {requested, limit}`.
+A query over the limit is refused with `QUERY_TOO_COSTLY` before anything runs; every answer to a query
+that was estimated carries `extensions.cost = {requested, limit}` (one refused earlier, by validation
+or an input check, has none).
 """
 
 from __future__ import annotations
@@ -33,22 +36,39 @@ from graphql import (
     IntValueNode,
     NamedTypeNode,
     OperationDefinitionNode,
+    OperationType,
+    SchemaMetaFieldDef,
     SelectionSetNode,
+    TypeMetaFieldDef,
     VariableNode,
     get_named_type,
     get_nullable_type,
     get_operation_ast,
+    get_variable_values,
     is_composite_type,
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 
 from redengine.api.context import limits_of
+from redengine.api.object_cap import TooManyObjects
 from redengine.api.pagination import DEFAULT_PAGE, MAX_PAGE
 from redengine.errors import RedEngineError
 
 #: the items assumed in a list that is not paged (a check's villages, an event's units, a village's opinions)
 UNPAGED_LIST = 10
+
+#: fields that scan the whole district (or a township) before they answer, costed as this many objects
+#: instead of 1: measured by benchmarks/bench_weights.py at scale 40 against a page of 500 units with
+#: their parents (50 µs an object): a district coverage took 13,000-14,000 objects' worth, a list's
+#: scan for its `totalCount` up to 3,000 (people by role). With the default limit of 100,000 at most 6
+#: coverages fit in one request.
+SCAN_WEIGHTS: dict[tuple[str, str], int] = {
+    ("Query", "coverage"): 15_000,
+    ("Query", "organisations"): 3_000,
+    ("Query", "people"): 3_000,
+    ("Query", "weakOrganisations"): 3_000,
+}
 
 
 class QueryTooCostly(RedEngineError):
@@ -69,8 +89,7 @@ class _Estimate:
                  operation: OperationDefinitionNode):
         self.schema = schema
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-        defaults = {v.variable.name.value: v.default_value for v in operation.variable_definitions or ()}
-        self.variables = {**{k: _literal(v) for k, v in defaults.items() if v is not None}, **variables}
+        self.variables = _coerced(schema, operation, variables)
         self.memo: dict[tuple[str, str, int | None], int] = {}  # a fragment spread many times is walked once
 
     def selections(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType, page: int | None) -> int:
@@ -93,9 +112,10 @@ class _Estimate:
 
     def _field(self, node: FieldNode, parent: GraphQLNamedType, page: int | None) -> int:
         name = node.name.value
-        field = getattr(parent, "fields", {}).get(name)
-        if name.startswith("__") or field is None:
-            return 0  # __typename and introspection; an unknown field never passes validation
+        field = _META.get(name) if parent is self.schema.query_type else None
+        field = field or getattr(parent, "fields", {}).get(name)
+        if field is None:
+            return 0  # __typename (a scalar); an unknown field never passes validation
         named = get_named_type(field.type)
         if not is_composite_type(named):
             return 0
@@ -104,13 +124,16 @@ class _Estimate:
         else:
             n = 1
         inner = self._first(node) if "first" in field.args else None
-        return n * (1 + self.selections(node.selection_set, named, inner))
+        own = SCAN_WEIGHTS.get((parent.name, name), 1)
+        return n * (own + self.selections(node.selection_set, named, inner))
 
     def _first(self, node: FieldNode) -> int:
         arg = next((a for a in node.arguments or () if a.name.value == "first"), None)
         value = None if arg is None else self._value(arg.value)
+        if value is None:
+            return DEFAULT_PAGE  # not given, or null: the resolver applies the default
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            return DEFAULT_PAGE  # not a page size: the resolver refuses it, or the default applies
+            return MAX_PAGE  # a value the estimate cannot read counts as the largest page, never the default
         return min(value, MAX_PAGE)  # a larger `first` is refused by its resolver, naming it
 
     def _value(self, value: Any) -> Any:
@@ -133,6 +156,22 @@ class _Estimate:
         return self.schema.get_type(condition.name.value) or parent
 
 
+#: introspection's entry points, which graphql-core keeps outside the Query type's fields
+_META = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
+
+
+def _coerced(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: dict[str, Any]) -> dict[str, Any]:
+    """The variables as the executor will see them: coerced by graphql-core (`500.0` is the Int 500),
+    defaults filled in. Variables that do not coerce fail the request before it runs; for them the raw
+    values stand (and `_first` counts anything it cannot read as the largest page)."""
+    coerced = get_variable_values(schema, operation.variable_definitions or (), variables)
+    if isinstance(coerced, list):
+        defaults = {v.variable.name.value: _literal(v.default_value)
+                    for v in operation.variable_definitions or () if v.default_value is not None}
+        return {**defaults, **variables}
+    return dict(coerced.coerced)
+
+
 def _literal(node: Any) -> Any:
     if isinstance(node, IntValueNode):
         return int(node.value)
@@ -151,8 +190,15 @@ def estimate(schema: GraphQLSchema, document: DocumentNode, variables: dict[str,
     return _Estimate(schema, document, variables or {}, operation).selections(operation.selection_set, root, None)
 
 
+def _is_mutation(document: DocumentNode, operation_name: str | None) -> bool:
+    operation = get_operation_ast(document, operation_name)
+    return operation is not None and operation.operation == OperationType.MUTATION
+
+
 class CostLimit(SchemaExtension):
-    """Refuses a query whose estimate is over `max_cost` before it runs; reports the cost in `extensions`."""
+    """Refuses a query whose estimate is over `max_cost` before it runs, and a mutation whose estimate is
+    over the object cap (`max_objects`: once a mutation's writes ran its answer is never cut); reports the
+    cost in `extensions`."""
 
     cost: int | None = None
 
@@ -161,8 +207,13 @@ class CostLimit(SchemaExtension):
         limit = limits_of(ctx.context).max_cost
         if ctx.graphql_document is not None and ctx.result is None:
             self.cost = estimate(ctx.schema._schema, ctx.graphql_document, ctx.variables, ctx.operation_name)
+            cap = limits_of(ctx.context).max_objects
+            refused: QueryTooCostly | TooManyObjects | None = None
             if self.cost > limit:
                 refused = QueryTooCostly(self.cost, limit)
+            elif self.cost > cap and _is_mutation(ctx.graphql_document, ctx.operation_name):
+                refused = TooManyObjects(cap)  # checked before the writes: the cap never cuts a mutation's answer
+            if refused is not None:
                 ctx.result = GraphQLExecutionResult(data=None, errors=[
                     GraphQLError(str(refused), original_error=refused, extensions=refused.extensions)])
         yield

@@ -12,6 +12,7 @@ from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxToke
 
 from redengine.api.characters import RefuseUnstorableText
 from redengine.api.cost import CostLimit, QueryTooCostly
+from redengine.api.date_range import RefuseDatesOutOfRange
 from redengine.api.document_cache import CachedDocuments, DocumentCache
 from redengine.api.engine_errors import MaskErrorsNamingTheEngine
 from redengine.api.input_limits import RefuseOversizedInput
@@ -41,13 +42,14 @@ _RULES = (QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules
 
 def extensions(cache: DocumentCache) -> list:
     """Factories: strawberry makes fresh extensions per request; `cache` is the schema's one document cache.
-    Before execution, in order: sizes, characters, cost (each answers the request alone if it refuses)."""
+    Before execution, in order: sizes, characters, dates, cost (each answers the request alone if it refuses)."""
     return [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: CachedDocuments(cache),
         lambda: AddValidationRules(_RULES),
         RefuseOversizedInput,
         RefuseUnstorableText,
+        RefuseDatesOutOfRange,
         CostLimit,
         OneErrorOverTheCap,
         lambda: MaskErrorsNamingTheEngine(should_mask_error=should_mask),  # engine trouble: a clear code

@@ -3,7 +3,8 @@
 An answer that would hold more than `max_objects` objects stops growing at the first object over
 the cap (no field under it runs) and is answered as a whole by one `TOO_MANY_OBJECTS` error that
 names the cap. The estimate (api/cost.py) assumes sizes for unpaged lists; this counts what came.
-Introspection's objects (`__Type`, `__Field`, …) are not counted, as the estimate does not count them.
+Introspection's objects (`__Type`, `__Field`, …) are counted like any other. A mutation is held to the
+cap before it runs, by its estimate (api/cost.py): once its writes ran, the cap never drops their answer.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from graphql import GraphQLError, get_named_type, is_composite_type, is_non_null_type
+from graphql import GraphQLError, OperationType, get_named_type, is_composite_type, is_non_null_type
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -39,20 +40,21 @@ class CountingExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self.objects = 0
         self.cap = limits_of(self.context_value).max_objects
         self.reported = False
+        # a mutation is held to the cap before it runs (api/cost.py); once its writes ran, its answer is kept whole
+        self.mutation = getattr(getattr(self, "operation", None), "operation", None) == OperationType.MUTATION
 
     def _count(self, n: int) -> None:
         self.objects += n
-        if self.objects > self.cap:
+        if self.objects > self.cap and not self.mutation:
             raise TooManyObjects(self.cap)
 
     def complete_object_value(self, return_type, field_details_list, info, path, result, position_context):
-        if not return_type.name.startswith("__"):  # introspection is not counted, as in the estimate
-            self._count(1)
+        self._count(1)  # introspection's objects too: 30 deep `__schema` aliases stalled the server
         return super().complete_object_value(return_type, field_details_list, info, path, result, position_context)
 
     def complete_list_value(self, return_type, field_details_list, info, path, result, position_context):
         named = get_named_type(return_type)
-        if is_composite_type(named) and not named.name.startswith("__") and hasattr(result, "__len__"):
+        if is_composite_type(named) and hasattr(result, "__len__"):
             if self.objects + len(result) > self.cap:  # refuse a list that cannot fit before completing any item
                 self._count(len(result))
         return super().complete_list_value(return_type, field_details_list, info, path, result, position_context)

@@ -78,7 +78,10 @@ def decode(cursor: str) -> int:
         text = base64.b64decode(cursor.encode(), validate=True).decode()
         if not text.startswith(_PREFIX):
             raise ValueError(cursor)
-        offset = int(text[len(_PREFIX):])
+        digits = text[len(_PREFIX):]
+        if not (digits.isascii() and digits.isdigit()):
+            raise ValueError(cursor)  # int() would also take "+5", " 5", "٥" and "5_0": not what encode() gives
+        offset = int(digits)
         if not 0 <= offset <= MAX_OFFSET:
             raise ValueError(cursor)
         return offset

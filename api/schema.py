@@ -25,7 +25,7 @@ from redengine.api.types.weak import WeakCase
 from redengine.config import ApiLimits
 from redengine.services import appointment, coverage, read
 
-AS_OF = ("The date the answer holds on (YYYY-MM-DD); today when not given. From 1949-10-01 to ten years after today; "
+AS_OF = ("The date the answer holds on (YYYY-MM-DD); today when not given. From 1970-01-01 to 2037-12-31 (the dates the graph compares right); "
          "a date outside is refused (BAD_USER_INPUT naming `asOf`).")
 SCOPE = ("A unit whose subtree (itself and the units under it) to search; the whole district when not given. "
          "A township token only ever sees its own township.")

@@ -9,6 +9,7 @@ from enum import Enum
 from typing import TypeVar
 
 from redengine.dates import parse_date
+from redengine.domain.dates import out_of_range
 from redengine.loaders.kinds import Kind
 from redengine.loaders.problems import Problems, Reason
 from redengine.text import bad_char
@@ -89,10 +90,14 @@ class RowCells:
             self.fail(Reason.BAD_DATE, field, f"{v!r} is ambiguous (day/month or month/day?); use YYYY-MM-DD")
             return None
         try:
-            return parse_date(v)
+            day = parse_date(v)
         except ValueError:
             self.fail(Reason.BAD_DATE, field, f"{v!r} is not a date (use YYYY-MM-DD)")
             return None
+        if (why := out_of_range(day)) is not None:
+            self.fail(Reason.DATE_OUT_OF_RANGE, field, why)
+            return None
+        return day
 
     def choice(self, field: str, labels: Mapping[str, E], enum: type[E], required: bool = False) -> E | None:
         """A Chinese label from `labels`, or the English value of the enum."""

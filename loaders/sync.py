@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from redengine.dates import today
+from redengine.domain.dates import out_of_range
 from redengine.errors import ValidationError
 from redengine.graph import gate
 from redengine.graph.statements import Statement
@@ -219,6 +220,8 @@ def load_tables(runner: Runner, tables: list[Table], *, kind: str | None = None,
     """
     meter = progress if isinstance(progress, Meter) else Meter(bool(progress))
     day = as_of or today()
+    if (why := out_of_range(day)) is not None:  # the snapshot's date is written as the end of what it ends
+        raise ValidationError([Problem(Reason.DATE_OUT_OF_RANGE, f"the snapshot date (--as-of) {why}")])
     files = _layout(tables, kind)
     _ensure_schema(runner)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")

@@ -89,6 +89,7 @@ class Reason(str, Enum):
     REQUIRED = "required value missing"
     BAD_VALUE = "value not allowed"
     BAD_DATE = "not a date"
+    DATE_OUT_OF_RANGE = "date out of range"  # outside the dates the graph compares right (domain/dates.py)
     BAD_ORDER = "dates out of order"
     DUPLICATE_ROW = "given twice"
     UNKNOWN_REF = "refers to nothing known"

@@ -89,6 +89,13 @@ def test_a_literal_list_item(api, runner):
     assert refused(api, runner, query)["extensions"]["argument"] == "input.reasons[1]"
 
 
+def test_a_variable_default(api, runner):
+    query = ('mutation($r: [String!]! = ["a", "b\\u0000c"]) '
+             '{ openWeakCase(input: {unitId: "V2", flaggedOn: "2018-03-01", reasons: $r}) { ok } }')
+    error = refused(api, runner, query)  # it used to run, and the engine's refusal was "Unexpected error."
+    assert error["extensions"]["argument"] == "$r[1]" and "U+0000 (NUL)" in error["message"]
+
+
 def test_a_lone_surrogate_sent_as_json(api, runner):
     body = json.dumps({"query": START_LIAISON, "variables": {"p": "P2", "u": "V2\ud800", "from": "2018-01-01"}})
     error = refused(api, runner, None, body=body.encode())

@@ -62,3 +62,17 @@ def test_oversized_page_is_a_clear_error_in_a_200(api):
 
 def test_no_token_no_data(api):
     assert api.post(VILLAGES, role=None).status_code == 401
+
+
+# -- bodies Python's json cannot read -----------------------------------------------------------------
+@pytest.mark.parametrize("body, words", [
+    (b'{"query": "{ __typename }", "variables": {"n": ' + b"9" * 5000 + b"}}", "4300"),  # was a 500
+    (b"[" * 100_000, "nested too deep"),                                                  # was a 500
+    (b'{"query": ', "not JSON"),
+])
+def test_a_body_that_is_not_readable_json_is_a_400_with_a_json_error(api, body, words):
+    resp = api.client.post("/graphql", content=body, headers={
+        "Authorization": f"Bearer {api.tokens['admin']}", "Content-Type": "application/json"})
+    assert resp.status_code == 400, resp.text[:300]
+    [error] = resp.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_REQUEST"} and words in error["message"]

@@ -63,6 +63,10 @@ CASES = {
                  {("BAD_DATE", "u.csv", 5, "生效日期")}, True),
     "ambiguous date": ([roster("u.csv", UNITS, units_with(V1=["V1", "张河村", "村", "T1", "C1", "03/04/2017"]))], {},
                        {("BAD_DATE", "u.csv", 5, "生效日期")}, True),
+    # FalkorDB compares dates over 2^31 s apart wrongly: 1969 and 2038 are outside the range stored
+    "date out of range": ([roster("l.csv", LINKS, [["P1", "联系村", "V1", "2017-05-01", "2038-01-01"],
+                                                    ["P1", "联系村", "V2", "1969-12-31"]])], {},
+                          {("DATE_OUT_OF_RANGE", "l.csv", 2, "结束日期"), ("DATE_OUT_OF_RANGE", "l.csv", 3, "开始日期")}, True),
     "to before from": ([roster("l.csv", LINKS, [["P1", "联系村", "V1", "2017-05-01", "2017-04-01"]])], {},
                        {("BAD_ORDER", "l.csv", 2, "结束日期")}, True),
     "duplicate id": ([roster("u.csv", UNITS, DISTRICT + [["V1", "张河村", "村", "T1", "C1"]])], {},
@@ -138,3 +142,14 @@ def test_the_cases_cover_every_error_reason():
     warnings_only = {Reason.EXTRA_COLUMN, Reason.CONVENTION}
     covered = {reason for _, _, expected, _ in CASES.values() for reason, *_ in expected}
     assert covered == {r.name for r in Reason} - {r.name for r in warnings_only | COMMAND_ONLY}
+
+
+@pytest.mark.parametrize("day", [dt.date(1969, 12, 31), dt.date(2038, 1, 1)])
+def test_a_snapshot_date_out_of_range_is_refused_and_nothing_is_written(world, tmp_path, day):
+    """The snapshot date is written as the end of whatever the roster no longer lists."""
+    before, counts = graph_state(world), world.read(COUNTS)
+    with pytest.raises(ValidationError) as e:
+        load_rosters(world, [roster("u.csv", UNITS, [DISTRICT[0]])(tmp_path)], as_of=day, allow_mass_end=True)
+    [problem] = e.value.problems
+    assert problem.reason.name == "DATE_OUT_OF_RANGE" and "--as-of" in problem.message
+    assert world.read(COUNTS) == counts and graph_state(world) == before

@@ -16,6 +16,7 @@
 | what each coverage gap is | — | `township_gaps` … `composite_gaps` | `gaps` |
 | an opinion / notice counts on D | `opinion_counts`, `notice_counts` | `opinion_counted`, `notice_counted` | `appointment` |
 | what blocks an appointment | — | `village_findings`, `verdict` | `appointment` |
+| the dates stored and compared (1970-01-01 .. 2037-12-31) | — | `in_range`, `out_of_range` | `dates` |
 
 Values come from `schema.model` (`cypher.lit`), never typed by hand. `probes` holds the statements
 that evaluate each fragment on an engine for `tests/test_domain_twins.py`.
