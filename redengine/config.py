@@ -54,6 +54,8 @@ class Settings:
     sensitive_reads_per_minute: int = 6000
     #: request limits of the API (REDENGINE_API_*)
     api: ApiLimits = field(default_factory=ApiLimits)
+    #: days before the check date that an appointment round's window reaches back (REDENGINE_APPOINTMENT_WINDOW_DAYS)
+    appointment_window_days: int = 180
 
     @property
     def engine(self) -> str:
@@ -81,7 +83,8 @@ class Settings:
         return cls(neo4j=neo, data_dir=data_dir, graph_name=env.get("REDENGINE_GRAPH", "redengine"),
                    start_timeout=start_timeout,
                    sensitive_reads_per_minute=_positive_int(env, "REDENGINE_SENSITIVE_READS_PER_MINUTE", 6000),
-                   api=ApiLimits.from_env(env))
+                   api=ApiLimits.from_env(env),
+                   appointment_window_days=_positive_int(env, "REDENGINE_APPOINTMENT_WINDOW_DAYS", 180))
 
 
 def _positive_int(env: dict[str, str], name: str, default: int) -> int:
