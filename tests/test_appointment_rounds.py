@@ -2,7 +2,7 @@
 with records about P3 at V4 (甘棠铺村, P3's only village) added per test.
 
 P3's own records in the world (opinion 2020-05-04, notice 2020-05-11..17) are years before every
-check date here, so they are stale. Working days are counted by hand in tests/unit/test_appointment_rounds.py's
+check date here, so they are stale. Working days are counted by hand in tests/unit/test_rounds_rule.py's
 docstring calendar (2026-01-01 is a Thursday; 国庆 10-01..07, make-up 9-20 Sun and 10-10 Sat; 中秋 9-25).
 """
 
