@@ -84,7 +84,21 @@ class Settings:
                    start_timeout=start_timeout,
                    sensitive_reads_per_minute=_positive_int(env, "REDENGINE_SENSITIVE_READS_PER_MINUTE", 6000),
                    api=ApiLimits.from_env(env),
-                   appointment_window_days=_positive_int(env, "REDENGINE_APPOINTMENT_WINDOW_DAYS", 180))
+                   appointment_window_days=_window_days(env))
+
+
+#: the longest window an appointment round may have (ten years): a check is about one recent round
+MAX_APPOINTMENT_WINDOW_DAYS = 3660
+
+
+def _window_days(env: dict[str, str]) -> int:
+    from redengine.errors import ConfigError
+
+    days = _positive_int(env, "REDENGINE_APPOINTMENT_WINDOW_DAYS", 180)
+    if days > MAX_APPOINTMENT_WINDOW_DAYS:
+        raise ConfigError(f"REDENGINE_APPOINTMENT_WINDOW_DAYS={days} must be at most {MAX_APPOINTMENT_WINDOW_DAYS} "
+                          "(ten years)")
+    return days
 
 
 def _positive_int(env: dict[str, str], name: str, default: int) -> int:

@@ -98,6 +98,9 @@ def test_the_window_is_a_setting(world, monkeypatch):
     assert Settings.from_env({"REDENGINE_APPOINTMENT_WINDOW_DAYS": "30"}).appointment_window_days == 30
     with pytest.raises(ConfigError, match="REDENGINE_APPOINTMENT_WINDOW_DAYS"):
         Settings.from_env({"REDENGINE_APPOINTMENT_WINDOW_DAYS": "-1"})
+    with pytest.raises(ConfigError, match="REDENGINE_APPOINTMENT_WINDOW_DAYS=3661 must be at most 3660"):
+        Settings.from_env({"REDENGINE_APPOINTMENT_WINDOW_DAYS": "3661"})  # a date before year 1 is not a window
+    assert Settings.from_env({"REDENGINE_APPOINTMENT_WINDOW_DAYS": "3660"}).appointment_window_days == 3660
 
 
 def test_graphql_names_the_window_and_the_new_blockers(world):
