@@ -15,7 +15,13 @@ from redengine.api import redact
 from redengine.api.context import Principal, RoleName
 from redengine.config import Settings
 from redengine.errors import ConfigError, RedEngineError
-from redengine.services import audit, tokens
+from redengine.services import tokens
+
+UVICORN_LOOP, UVICORN_HTTP = "asyncio", "h11"
+#: how long a thread may hold the GIL before another gets it (Python's default: 5 ms). A long request's
+#: worker parses big replies in Python; at 1 ms the small requests beside it waited less
+#: (appointmentCheck p99 176 ms against 211 ms, benchmarks/README.md)
+SWITCH_INTERVAL = 0.001
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -24,8 +30,10 @@ def _bind(host: str, port: int) -> socket.socket:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror as e:
         raise ConfigError(f"--host {host!r} is not an address this machine can listen on ({e.strerror})") from e
-    family, _, _, _, addr = infos[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    family, _, proto, _, addr = infos[0]
+    # With the protocol number (IPPROTO_TCP) asyncio sets TCP_NODELAY on every accepted connection;
+    # without it Nagle's algorithm held small responses back ~40 ms for a keep-alive client.
+    sock = socket.socket(family, socket.SOCK_STREAM, proto or socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(addr)
@@ -70,7 +78,8 @@ def _url(host: str, sock: socket.socket) -> str:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free one).")
-@click.option("--demo", is_flag=True, help="Load the demo district into an empty graph and print a fresh admin token.")
+@click.option("--demo", is_flag=True, help="Load the demo district into an empty graph (an earlier demo is kept; "
+                                           "any other data is refused, exit 2) and print a fresh admin token.")
 def serve(host: str, port: int, demo: bool) -> None:
     """Serve the GraphQL API (GraphiQL in a browser at /graphql), with /healthz and /readyz."""
     import uvicorn
@@ -98,8 +107,12 @@ def serve(host: str, port: int, demo: bool) -> None:
         click.echo(f"Red Engine Graph API on {settings.engine}: {_url(host, sock)}  (GraphiQL in a browser)")
         for line in lines:
             click.echo(line)
-        config = uvicorn.Config(create_app(settings, runner=runner), log_level="info", lifespan="on")
+        # asyncio's loop and h11, named: uvicorn would pick uvloop/httptools by itself when installed,
+        # and they measured not clearly better (benchmarks/README.md)
+        config = uvicorn.Config(create_app(settings, runner=runner), log_level="info", lifespan="on",
+                                loop=UVICORN_LOOP, http=UVICORN_HTTP)
         redact.install()  # after uvicorn set up its loggers: no token in any log line
+        sys.setswitchinterval(SWITCH_INTERVAL)
         server = uvicorn.Server(config)
         with _stop_on_signal():
             server.run(sockets=[sock])
@@ -113,8 +126,7 @@ def _demo_token_lines(runner, tty: bool) -> list[str]:
     if not tty:
         return ["no token is printed when output is not a terminal; create one with:",
                 "redengine token create --role admin   (in a container: docker compose exec api redengine token create --role admin)"]
-    new = tokens.create(runner, RoleName.ADMIN, name="demo-admin")
-    audit.write(runner, [audit.step(_operator(), "token.create", new.id, {"role": "admin", "name": "demo-admin"})])
+    new = tokens.create(runner, RoleName.ADMIN, name="demo-admin", by=_operator())
     # The token goes in a header only: never in a URL (access logs and browser history keep those).
     return [f"admin token {new.id} (shown once): in GraphiQL's Headers pane, or any client, send",
             f"Authorization: Bearer {new.token}"]
@@ -144,9 +156,7 @@ def create_cmd(role: str, township_id: str | None, name: str | None) -> None:
     from redengine.graph.engine import connect
 
     with connect(Settings.from_env()) as runner:
-        new = tokens.create(runner, role, township_id, name)
-        audit.write(runner, [audit.step(_operator(), "token.create", new.id,
-                                        {"role": role, "township_id": township_id, "name": new.principal.name})])
+        new = tokens.create(runner, role, township_id, name, by=_operator())
     scope = f", township {township_id}" if township_id else ""
     click.echo(f"created token {new.id} ({role}{scope}, name {new.principal.name!r}); it is shown only now:", err=True)
     click.echo(new.token)
@@ -175,6 +185,8 @@ def revoke_cmd(token_id: str) -> None:
     from redengine.graph.engine import connect
 
     with connect(Settings.from_env()) as runner:
-        row = tokens.revoke(runner, token_id)
-        audit.write(runner, [audit.step(_operator(), "token.revoke", token_id)])
-    click.echo(f"revoked {row['id']} (at {row['revoked_at']})")
+        row = tokens.revoke(runner, token_id, by=_operator())
+    if row["already"]:
+        click.echo(f"{row['id']} was already revoked (at {row['revoked_at']}); nothing changed")
+    else:
+        click.echo(f"revoked {row['id']} (at {row['revoked_at']})")

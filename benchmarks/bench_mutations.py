@@ -8,8 +8,9 @@ with an admin token (httpx, one keep-alive connection) times:
   - `{ __typename }`: the floor of any request (HTTP, auth's token lookup, GraphQL);
   - recordOpinion for liaison cadres' villages (validation read + upsert + audit entry);
   - startLiaison then endLiaison of one cadre and a village it does not liaise with;
-against the same work as raw store calls (the validation read, then one write_batch of the upsert
-and the audit entry). Prints the median and p99 in ms of each, over --runs runs, and API/raw.
+against the same mutation path without HTTP and GraphQL (`commands.execute` of the planner: the
+validation read, then the one statement that re-checks, writes and audits, redengine/services/atomic.py), and that
+statement alone. Prints the median and p99 in ms of each, over --runs runs, and API/raw.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from bench_common import Served, ms, timed
 
 from redengine.api.context import Principal, RoleName
 from redengine.demo import load_demo
-from redengine.graph import records
+from redengine.graph import gate, records
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
 from redengine.graph.statements import read as statement
 from redengine.schema.model import Conclusion
-from redengine.services import audit, commands
+from redengine.services import atomic, audit, commands
 
 PAIRS = statement(
     "bench.liaison_pairs",
@@ -74,23 +75,26 @@ def main(argv: list[str] | None = None) -> int:
         gql = served.gql
 
         def raw_opinion(p, u, d):
-            plan = commands.plan_record_opinion(runner, admin, p, u, dt.date.fromisoformat(d),
-                                                Conclusion.FOR, "bench")
-            runner.write_batch(plan.steps + [audit.step(admin, plan.action, plan.target, plan.detail)])
+            out = commands.execute(runner, admin, lambda: commands.plan_record_opinion(
+                runner, admin, p, u, dt.date.fromisoformat(d), Conclusion.FOR, "bench"))
+            if out.errors:
+                raise SystemExit(f"store error: {out.errors}")
 
         def raw_upsert_only(p, u, d):
             row = {"id": records.opinion_id(p, u, d), "person_id": p, "unit_id": u, "date": d, "conclusion": "for",
                    "doc_no": "bench", "source": "bench"}
-            runner.write_batch([(records.UPSERT_OPINIONS, {"rows": [row]}), audit.step(admin, "bench", row["id"])])
+            params = gate.guard_params() | {"rows": [row]} | audit.fields(admin, "bench", row["id"])
+            if not runner.write(atomic.UPSERT_OPINION, params)[0]["opinions"]:
+                raise SystemExit("the upsert wrote nothing")
 
         results: dict[str, list[float]] = {k: [] for k in (
-            "ping", "opinion api", "opinion raw", "opinion upsert+audit only", "start+end liaison api")}
+            "ping", "opinion api", "opinion store", "opinion statement only", "start+end liaison api")}
         n = min(args.n, len(pairs))
         for run in range(args.runs):
             results["ping"] += timed(lambda i: gql("{ __typename }"), n)
             results["opinion api"] += timed(lambda i: gql(OPINION, p=pairs[i]["person"], u=pairs[i]["unit"], d=day(i, run)), n)
-            results["opinion raw"] += timed(lambda i: raw_opinion(pairs[i]["person"], pairs[i]["unit"], day(i, run + 10)), n)
-            results["opinion upsert+audit only"] += timed(
+            results["opinion store"] += timed(lambda i: raw_opinion(pairs[i]["person"], pairs[i]["unit"], day(i, run + 10)), n)
+            results["opinion statement only"] += timed(
                 lambda i: raw_upsert_only(pairs[i]["person"], pairs[i]["unit"], day(i, run + 20)), n)
 
             def start_end(i):
@@ -104,8 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, xs in results.items():
             med, p99 = ms(xs)
             print(f"{name:<28} {med:>10.2f} {p99:>8.2f}")
-        api, raw = statistics.median(results["opinion api"]), statistics.median(results["opinion raw"])
-        print(f"recordOpinion API/raw (median): {api / raw:.2f}")
+        api, raw = statistics.median(results["opinion api"]), statistics.median(results["opinion store"])
+        print(f"recordOpinion API/store (median): {api / raw:.2f}")
     finally:
         runner.delete_graph()
         runner.close()

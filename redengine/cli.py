@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except RedEngineError as e:
         click.echo(f"error: {e}", err=True)
-        return 1
+        return getattr(e, "exit_code", 1)
     except KeyboardInterrupt:
         return 130
     return 0

@@ -36,6 +36,17 @@ class EngineReadOnly(EngineError):
     code = "ENGINE_READ_ONLY"
 
 
+class EngineTimeout(EngineError):
+    """The work ran out of its time (an API request's REDENGINE_API_TIMEOUT_SECONDS); the engine
+    aborted the read that was running, so nothing is left busy."""
+
+    code = "TIMEOUT"
+
+    def __init__(self, seconds: float, statement: str | None = None):
+        self.seconds = seconds
+        super().__init__(f"the request ran out of its {seconds:g} s", statement)
+
+
 class DataDirInUse(EngineUnavailable):
     """Another process owns the embedded engine's data directory."""
 
@@ -49,6 +60,12 @@ class UniquenessError(EngineError):
         shown = ", ".join(repr(i) for i in self.ids[:10]) or "(unknown id)"
         more = f" and {len(self.ids) - 10} more" if len(self.ids) > 10 else ""
         super().__init__(f"{label} id already exists: {shown}{more}; nothing was written", statement)
+
+
+class SafetyRefusal(RedEngineError):
+    """A command will not act on what it found (e.g. the demo on real data); nothing was changed."""
+
+    exit_code = 2
 
 
 class NotFound(RedEngineError):

@@ -23,7 +23,7 @@ from atomic_world import END, LIFT_CASE, NOTICE, OPEN_CASE, OPINION, START, atta
 from test_api_app import serving
 
 from redengine.graph import links, records
-from redengine.graph.statements import read
+from redengine.graph.statements import read, write
 
 PEOPLE = [f"K{i}" for i in range(12)]
 KILLS = 3
@@ -192,3 +192,89 @@ def test_a_death_right_after_the_write_leaves_it_audited(runner):
     [s] = runner.read(STORED)
     assert (s["start"], s["end"], s["opinion"], s["notice"], s["open"]) == (1, 1, 1, 1, 1)
     assert s["reasons"] == ["组织生活不正常"] and s["status"] == ["lifted"]
+
+
+# -- tokens: create and revoke write their audit entry in the same statement --------------------------
+TOKEN_ENTRIES = read("test.atomic.token_entries", "MATCH (a:AuditEntry) WHERE a.action STARTS WITH 'token.' "
+                     "RETURN a.action AS action, a.target AS target, a.who AS who")
+TOKENS = read("test.atomic.tokens", "MATCH (t:ApiToken) RETURN t.id AS id, t.revoked_at IS NOT NULL AS revoked, "
+              "t.township_id AS township ORDER BY id")
+END_T1 = write("test.atomic.end_t1", "MATCH (u:Unit {id: 'T1'}) SET u.to = date('2018-01-01') RETURN u.id AS id")
+
+
+def _operator():
+    from redengine.api.context import Principal, RoleName
+
+    return Principal("cli", "运维@host", RoleName.ADMIN)
+
+
+def test_a_death_right_after_a_token_write_leaves_it_audited(runner):
+    """Token create (admin and township) and revoke, the process dying right after its first write:
+    whatever token the graph holds has its entry."""
+    from test_api_mutations import build_world
+
+    from redengine.services import tokens
+
+    build_world(runner)
+    for township in (None, "T1"):
+        with pytest.raises(_Died):
+            tokens.create(_DiesAfterFirstWrite(runner), "township" if township else "admin", township, by=_operator())
+    made = runner.read(TOKENS)
+    assert [t["township"] for t in made] in ([None, "T1"], ["T1", None])
+    assert sorted(runner.read(TOKEN_ENTRIES), key=lambda e: e["target"]) == [
+        {"action": "token.create", "target": t["id"], "who": "admin:运维@host"} for t in made]
+    with pytest.raises(_Died):
+        tokens.revoke(_DiesAfterFirstWrite(runner), made[0]["id"], by=_operator())
+    assert runner.read(TOKENS)[0]["revoked"] is True
+    assert sum(e["action"] == "token.revoke" and e["target"] == made[0]["id"] for e in runner.read(TOKEN_ENTRIES)) == 1
+
+
+def test_racing_revokes_of_one_token_write_one_entry(runner):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from redengine.services import tokens
+
+    new = tokens.create(runner, "admin", by=_operator())
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: tokens.revoke(runner, new.id, by=_operator()), range(8)))
+    assert sorted(r["already"] for r in results) == [False] + [True] * 7
+    assert len({str(r["revoked_at"]) for r in results}) == 1  # the first revoke's time, reported to all
+    entries = [e["action"] for e in runner.read(TOKEN_ENTRIES)]
+    assert entries.count("token.revoke") == 1 and entries.count("token.create") == 1
+
+
+class _EndsTownshipBeforeFirstWrite(_DiesAfterFirstWrite):
+    """The real engine; a load ends township T1 right after the command's checks, before its write."""
+
+    def write(self, stmt, params=None):
+        self._runner.write(END_T1, {})
+        self.write = self._runner.write  # only once
+        return self._runner.write(stmt, params)
+
+
+def test_a_township_token_is_not_made_for_a_township_ended_after_the_check(runner):
+    from test_api_mutations import build_world
+
+    from redengine.errors import ValidationError
+    from redengine.services import tokens
+
+    build_world(runner)
+    with pytest.raises(ValidationError) as e:
+        tokens.create(_EndsTownshipBeforeFirstWrite(runner), "township", "T1", by=_operator())
+    assert "ended on 2018-01-01" in str(e.value.problems)
+    assert runner.read(TOKENS) == [] and runner.read(TOKEN_ENTRIES) == []
+
+
+def test_revoking_twice_on_the_command_line_says_so_and_audits_once(tmp_path, monkeypatch, capsys):
+    from redengine.cli import main
+
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("REDENGINE_DATA_DIR", str(tmp_path / "data"))
+    assert main(["token", "create", "--role", "analyst"]) == 0
+    token_id = capsys.readouterr().err.split()[2]
+    assert main(["token", "revoke", token_id]) == 0
+    assert main(["token", "revoke", token_id]) == 0
+    out = capsys.readouterr().out
+    assert f"revoked {token_id}" in out and f"{token_id} was already revoked" in out
+    with attached(tmp_path / "data") as r:
+        assert sorted(e["action"] for e in r.read(TOKEN_ENTRIES)) == ["token.create", "token.revoke"]

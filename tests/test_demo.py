@@ -373,7 +373,7 @@ def test_demo_command(tmp_path, monkeypatch, capsys):
     assert "changes) on falkordb" in out and f"village {villages:,}" in out
     assert cli.main(["demo", "--scale", "0.1"]) == 0
     assert "already loaded (nothing changed)" in capsys.readouterr().out
-    assert cli.main(["demo", "--scale", "0.1", "--seed", "5", "--fresh"]) == 0  # a different district, cleanly
+    assert cli.main(["demo", "--scale", "0.1", "--seed", "5", "--fresh", "--yes"]) == 0  # a different district, cleanly
     assert f"Unit {len(District(generate_rosters(tmp_path / 's5', seed=5, scale=0.1)).rows['units']):,}" in capsys.readouterr().out
     assert cli.main(["demo", "--as-of", "2017-05-01"]) == 2
     assert "--as-of must be on or after 2017-10-25" in capsys.readouterr().err

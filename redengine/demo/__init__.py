@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import sys
 import tempfile
 import time
 import zipfile
@@ -19,7 +20,9 @@ from pathlib import Path
 import click
 
 from redengine.dates import parse_date
+from redengine.demo import guard as demo_guard
 from redengine.demo.district import DEFAULT_AS_OF, HEADERS, KINDS, build_district, check_options
+from redengine.errors import SafetyRefusal
 from redengine.graph import queries
 from redengine.graph.statements import read
 from redengine.options import DATE
@@ -100,19 +103,41 @@ def _pin_zip_stamps(path: Path) -> None:
 def load_demo(runner: Runner, *, seed: int = 2017, scale: float = 1.0, out_dir: Path | str | None = None,
               as_of: dt.date | str | None = None, progress: bool = False):
     """Apply the schema, generate the demo rosters (into `out_dir`, else a temp dir) and load them
-    with the roster loader as of `as_of` (default 2019-04-28). Returns the loader's SyncReport."""
+    with the roster loader as of `as_of` (default 2019-04-28). Returns the loader's SyncReport.
+
+    Only into an empty graph or an earlier demo (redengine.demo.guard); anything else raises
+    NotADemoGraph and writes nothing."""
     from redengine.graph.apply import apply_schema
     from redengine.loaders import load_rosters
 
     day = parse_date(as_of) if as_of is not None else DEFAULT_AS_OF
+    found = demo_guard.classify(runner)
+    if found.kind == demo_guard.OTHER:
+        raise demo_guard.refusal(runner, found)
     apply_schema(runner)
     with tempfile.TemporaryDirectory(prefix="redengine-demo-") as tmp:
         paths = generate_rosters(out_dir or tmp, seed=seed, scale=scale, as_of=day)
-        return load_rosters(runner, [paths[k] for k in KINDS], as_of=day, who="demo", progress=progress)
+        rosters = demo_guard.roster_hashes(paths.values())
+        claimed: list[bool] = []
+
+        def claim_first(part) -> None:
+            # Inside the loader's write gate, planned but nothing written yet: mark the graph as the
+            # demo's only if it still is empty or a demo (a load may have slipped in since the check).
+            if not claimed:
+                if not demo_guard.claim(runner, rosters):
+                    raise demo_guard.refusal(runner, demo_guard.classify(runner))
+                claimed.append(True)
+
+        return load_rosters(runner, [paths[k] for k in KINDS], as_of=day, who="demo", progress=progress,
+                            on_report=claim_first)
 
 
 def load_demo_if_empty(runner: Runner, **options) -> bool:
-    """Load the demo district only when the graph holds no unit yet; say whether it did."""
+    """Load the demo district only when the graph holds no unit yet; say whether it did. A graph that
+    holds anything but an earlier demo raises NotADemoGraph (nothing written)."""
+    found = demo_guard.classify(runner)
+    if found.kind == demo_guard.OTHER:
+        raise demo_guard.refusal(runner, found)
     if runner.read(ANY_UNIT):
         return False
     load_demo(runner, **options)
@@ -134,9 +159,16 @@ def graph_counts(runner: Runner) -> dict[str, dict[str, int]]:
               help="Multiply the district (40 ≈ a province: ~26,000 villages).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Keep the rosters in this folder.")
 @click.option("--as-of", "as_of", type=DATE, help="The date the rosters describe (default 2019-04-28).")
-@click.option("--fresh", is_flag=True, help="Drop the whole graph first.")
-def demo_command(seed: int, scale: float, out: Path | None, as_of: dt.date | None, fresh: bool) -> None:
-    """Generate the demo district's rosters and load them into the configured engine."""
+@click.option("--fresh", is_flag=True,
+              help="Drop an earlier demo graph (its tokens and audit log too) and load the demo again; asks first. "
+                   "Never drops a graph that holds anything but the demo.")
+@click.option("--yes", "-y", is_flag=True, help="With --fresh: do not ask (needed when stdin is not a terminal).")
+def demo_command(seed: int, scale: float, out: Path | None, as_of: dt.date | None, fresh: bool, yes: bool) -> None:
+    """Generate the demo district's rosters and load them into the configured engine.
+
+    Only into an empty graph or an earlier demo: a graph holding anything else (rosters loaded with
+    `redengine load`, tokens made before any demo) is refused with exit code 2 and left unchanged;
+    give the demo a folder of its own with REDENGINE_DATA_DIR."""
     from redengine.config import Settings
     from redengine.graph.engine import connect
 
@@ -146,7 +178,14 @@ def demo_command(seed: int, scale: float, out: Path | None, as_of: dt.date | Non
         raise click.UsageError(str(e).replace("as_of", "--as-of")) from e
     settings = Settings.from_env()
     with connect(settings) as runner:
-        if fresh:  # drop everything, then load on an empty graph
+        found = demo_guard.classify(runner)
+        if found.kind == demo_guard.OTHER:
+            raise demo_guard.refusal(runner, found, fresh=fresh)
+        if fresh and found.kind == demo_guard.DEMO:
+            _confirm_drop(runner, found, yes)
+            again = demo_guard.classify(runner)  # the question may have waited: look again before dropping
+            if again.kind == demo_guard.OTHER:
+                raise demo_guard.refusal(runner, again, fresh=True)
             runner.delete_graph()
         started = time.perf_counter()
         report = load_demo(runner, seed=seed, scale=scale, out_dir=out, as_of=as_of, progress=True)
@@ -163,3 +202,15 @@ def demo_command(seed: int, scale: float, out: Path | None, as_of: dt.date | Non
         click.echo(f"... and {len(warnings) - 5} more warnings")
     for title, group in (("units", counts["units"]), ("nodes", counts["nodes"]), ("links", counts["links"])):
         click.echo(f"{title}: " + ", ".join(f"{k} {v:,}" for k, v in sorted(group.items())))
+
+
+def _confirm_drop(runner: Runner, found: demo_guard.GraphKind, yes: bool) -> None:
+    """--fresh on an earlier demo: ask on a terminal; elsewhere only --yes will do."""
+    what = f"{demo_guard.where(runner)} (the demo: {found.holds()})"
+    if yes:
+        return
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise SafetyRefusal(f"--fresh drops the whole graph in {what}, tokens and audit log included; "
+                            "stdin is not a terminal, so nothing can be asked: add --yes to drop it. Nothing was changed")
+    click.confirm(f"Drop the whole graph in {what}, tokens and audit log included, and load the demo again?",
+                  default=False, abort=True)
