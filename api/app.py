@@ -41,7 +41,8 @@ class RedEngineGraphQL(JsonErrors, GraphQL):
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         principal = getattr(request.state, PRINCIPAL_KEY, None)
         return Context(runner=request.app.state.runner, principal=principal, request=request,  # type: ignore[arg-type]
-                       sensitive_reads=request.app.state.sensitive_reads, limits=request.app.state.limits)
+                       sensitive_reads=request.app.state.sensitive_reads, limits=request.app.state.limits,
+                       appointment_window_days=request.app.state.appointment_window_days)
 
     async def execute_single(self, request: Request, *args, **kwargs):
         """One GraphQL execution, run whole in the engine pool (api/serving.py), never on the event loop."""
@@ -120,4 +121,5 @@ def create_app(settings: Settings | None = None, *, runner: Runner | None = None
     app = App(routes=routes, lifespan=lifespan)
     app.state.sensitive_reads = SensitiveReadLimit(settings.sensitive_reads_per_minute)
     app.state.limits = settings.api
+    app.state.appointment_window_days = settings.appointment_window_days
     return app

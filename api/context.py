@@ -23,6 +23,8 @@ class Context:
     sensitive_reads: Any = None
     #: what one request may ask for (api/cost.py, api/object_cap.py, api/input_limits.py); the defaults in-process
     limits: ApiLimits = field(default_factory=ApiLimits)
+    #: days an appointment round's window reaches back (Settings.appointment_window_days)
+    appointment_window_days: int = 180
 
 
 def limits_of(context: Any) -> ApiLimits:

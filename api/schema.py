@@ -143,15 +143,17 @@ class Query:
         return pagination.connection(rows, p, total, lambda r: WeakCase.from_row(r["case"], r["status"], r["unit"], d))
 
     @strawberry.field(description=(
-        "The pre-appointment check for a cadre: opinions and notices in every village they liaise with, "
-        "blockers, warnings and the verdict. Null if the person is unknown or not linked to your township."))
+        "The pre-appointment check for a cadre: opinions and notices in every village they liaise with "
+        "(those of the round's window count: `windowFrom` to `windowTo`), blockers, warnings and the verdict. "
+        "Null if the person is unknown or not linked to your township."))
     async def appointment_check(self, info: Info[Context, None], person_id: strawberry.ID,
                                 as_of: AsOf = None) -> AppointmentCheck | None:
         d = inputs.as_of(as_of)
         seen = visible(info.context, d)
         if seen is not None and not await person_visible(info.context, str(person_id), d):
             return None
-        result = appointment.appointment_check(info.context.runner, str(person_id), d, seen)
+        result = appointment.appointment_check(info.context.runner, str(person_id), d, seen,
+                                               window_days=info.context.appointment_window_days)
         return AppointmentCheck.from_result(result) if result else None
 
 

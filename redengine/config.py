@@ -59,6 +59,8 @@ class Settings:
     api_timeout: float = 30.0
     #: request limits of the API (REDENGINE_API_*)
     api: ApiLimits = field(default_factory=ApiLimits)
+    #: days before the check date that an appointment round's window reaches back (REDENGINE_APPOINTMENT_WINDOW_DAYS)
+    appointment_window_days: int = 180
 
     @property
     def engine(self) -> str:
@@ -81,7 +83,8 @@ class Settings:
                    sensitive_reads_per_minute=_positive_int(env, "REDENGINE_SENSITIVE_READS_PER_MINUTE", 6000),
                    api=ApiLimits.from_env(env),
                    api_workers=_positive_int(env, "REDENGINE_API_WORKERS", 8),
-                   api_timeout=_seconds(env, "REDENGINE_API_TIMEOUT_SECONDS", 30.0))
+                   api_timeout=_seconds(env, "REDENGINE_API_TIMEOUT_SECONDS", 30.0),
+                   appointment_window_days=_window_days(env))
 
 
 def _seconds(env: dict[str, str], name: str, default: float) -> float:
@@ -93,6 +96,18 @@ def _seconds(env: dict[str, str], name: str, default: float) -> float:
     if not 0 < value < float("inf"):
         raise ConfigError(f"{name} must be a number of seconds above 0, not {raw!r}")
     return value
+
+
+#: the longest window an appointment round may have (ten years): a check is about one recent round
+MAX_APPOINTMENT_WINDOW_DAYS = 3660
+
+
+def _window_days(env: dict[str, str]) -> int:
+    days = _positive_int(env, "REDENGINE_APPOINTMENT_WINDOW_DAYS", 180)
+    if days > MAX_APPOINTMENT_WINDOW_DAYS:
+        raise ConfigError(f"REDENGINE_APPOINTMENT_WINDOW_DAYS={days} must be at most {MAX_APPOINTMENT_WINDOW_DAYS} "
+                          "(ten years)")
+    return days
 
 
 def _positive_int(env: dict[str, str], name: str, default: int) -> int:

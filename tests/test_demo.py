@@ -377,3 +377,26 @@ def test_demo_command(tmp_path, monkeypatch, capsys):
     assert f"Unit {len(District(generate_rosters(tmp_path / 's5', seed=5, scale=0.1)).rows['units']):,}" in capsys.readouterr().out
     assert cli.main(["demo", "--as-of", "2017-05-01"]) == 2
     assert "--as-of must be on or after 2017-10-25" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("as_of", ["2019-04-28", "2026-12-02"])
+def test_demo_appointment_checks_are_one_recent_round(runner, tmp_path, as_of):
+    """The demo's checks, on its own date (the pilot's end, and a later one): each cadre's blockers are
+    exactly the villages the rosters leave without an opinion or a notice, none stale, running or short,
+    and some cadres are ready."""
+    from redengine.services.appointment import appointment_check
+
+    load_demo(runner, out_dir=tmp_path, scale=0.3, as_of=as_of)
+    d = District({k: next(tmp_path.glob(f"{k}.*")) for k in ROSTER_HEADERS})
+    liaised = d.current_by_person("联系村")
+    has: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for r in d.rows["appointment"]:
+        has[r["类型"]].add((r["人员编码"], r["单位编码"]))
+    verdicts = []
+    for p in sorted({r["人员编码"] for r in d.rows["appointment"]}):
+        expected = sorted([("OPINION_MISSING", v) for v in liaised[p] if (p, v) not in has["书面意见"]]
+                          + [("NOTICE_MISSING", v) for v in liaised[p] if (p, v) not in has["任前公示"]])
+        c = appointment_check(runner, p, dt.date.fromisoformat(as_of))
+        assert sorted((b["kind"].value, b["unit"]["id"]) for b in c["blockers"]) == expected, p
+        verdicts.append(c["verdict"])
+    assert "READY" in verdicts and "BLOCKED" in verdicts

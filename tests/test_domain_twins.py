@@ -12,7 +12,13 @@ import datetime as dt
 import itertools
 
 from redengine.domain import probes
-from redengine.domain.appointment import notice_counted, opinion_counted
+from redengine.domain.appointment import (
+    notice_counted,
+    notice_has_ended,
+    notice_is_recent,
+    opinion_counted,
+    opinion_is_recent,
+)
 from redengine.domain.cases import is_flagged, is_open, status_on
 from redengine.domain.conventions import leader_townships_ok, village_kind
 from redengine.domain.dated import all_in_force, in_force
@@ -104,16 +110,21 @@ def test_a_case_open_its_status_and_flagging(runner):
         assert truth(r["flagged"]) == is_flagged(c, day), (r, c)
 
 
-def test_an_opinion_and_a_notice_count(runner):
-    recs = {f"tw-r{i}": (d, f) for i, (d, f) in enumerate(itertools.product(DATES, DATES))}
-    runner.write(probes.PUT_RECORDS, {"rows": [{"id": i, "date": iso(d), "from": iso(f)} for i, (d, f) in recs.items()]})
+def test_an_opinion_and_a_notice_count_are_recent_and_ended(runner):
+    """The day of the grid stands for the check date (counts, ended) and for the window's first day (recent)."""
+    recs = {f"tw-r{i}": (d, f, t) for i, (d, (f, t)) in enumerate(itertools.product(DATES, INTERVALS))}
+    runner.write(probes.PUT_RECORDS, {"rows": [{"id": i, "date": iso(d), "from": iso(f), "to": iso(t)}
+                                               for i, (d, f, t) in recs.items()]})
     rows = runner.read(probes.RECORDS, params("tw-r"))
     assert len(rows) == len(recs) * len(DAYS)
     for r in rows:
-        d, f = recs[r["id"]]
+        d, f, t = recs[r["id"]]
         day = r["day"] if isinstance(r["day"], dt.date) else D.fromisoformat(r["day"])
         assert truth(r["opinion"]) == opinion_counted({"date": d}, day), r
         assert truth(r["notice"]) == notice_counted({"from": f}, day), r
+        assert truth(r["opinion_recent"]) == opinion_is_recent({"date": d}, day), r
+        assert truth(r["notice_recent"]) == notice_is_recent({"from": f}, day), r
+        assert truth(r["notice_ended"]) == notice_has_ended({"to": t}, day), r
 
 
 def test_a_leaders_township_count(runner):

@@ -1,8 +1,9 @@
 """AppointmentCheck: the pre-appointment coverage-gap check (任前书面征求意见 and 任前公示) for one cadre.
 
-Rules (documented in the SDL too): the villages are those the cadre liaises with on `asOf`. An
-opinion counts if dated on or before `asOf`; the latest one decides. A notice covers a village if
-it was posted there (its first day) on or before `asOf`, whether or not still posted.
+Rules (documented in the SDL too, stated once in `redengine.domain.appointment`): the villages are
+those the cadre liaises with on `asOf`. The round's window runs from `windowFrom` to `windowTo`
+(= `asOf`), both included. The latest opinion dated in the window decides. A notice stands if it
+began in the window, ended on or before `asOf` and lasted at least 5 working days.
 """
 
 from __future__ import annotations
@@ -22,6 +23,16 @@ class BlockerKind(Enum):
     NO_LIAISON = strawberry.enum_value("NO_LIAISON", description="The cadre liaises with no village on the date (`unit` is null).")
     OPINION_MISSING = strawberry.enum_value("OPINION_MISSING", description="No written opinion from this village about the cadre.")
     NOTICE_MISSING = strawberry.enum_value("NOTICE_MISSING", description="The pre-appointment notice was not posted in this village.")
+    OPINION_STALE = strawberry.enum_value("OPINION_STALE", description=(
+        "意见过期: the village's opinions are all dated before the round's window (`windowFrom`); ask again."))
+    NOTICE_STALE = strawberry.enum_value("NOTICE_STALE", description=(
+        "公示过期: every notice in this village began before the round's window (`windowFrom`); post again."))
+    NOTICE_RUNNING = strawberry.enum_value("NOTICE_RUNNING", description=(
+        "公示未期满: a notice of this round is still posted after `asOf` (or has no last day recorded), and none has "
+        "ended yet."))
+    NOTICE_TOO_SHORT = strawberry.enum_value("NOTICE_TOO_SHORT", description=(
+        "公示不足5个工作日: the notices of this round ended after fewer than 5 working days (first and last day "
+        "included; weekends and public holidays do not count, official make-up working days do)."))
 
 
 @strawberry.enum(description="Something the department should look at, that does not block.")
@@ -68,10 +79,14 @@ class CheckedVillage:
     unit: Organisation = strawberry.field(description="The village or community.")
     valid_from: dt.date = strawberry.field(name="from", description="First day of the liaison.")
     valid_to: dt.date | None = strawberry.field(name="to", description="First day it no longer holds; null while it does.")
-    opinion: Opinion | None = strawberry.field(description="The latest opinion dated on or before the date; it decides.")
-    opinions: list[Opinion] = strawberry.field(description="Every opinion dated on or before the date, oldest first.")
-    notice: Notice | None = strawberry.field(description="The latest notice posted on or before the date.")
-    notices: list[Notice] = strawberry.field(description="Every notice posted on or before the date, oldest first.")
+    opinion: Opinion | None = strawberry.field(description=(
+        "The latest opinion dated in the round's window; it decides. Null if there is none (OPINION_MISSING or "
+        "OPINION_STALE)."))
+    opinions: list[Opinion] = strawberry.field(description="Every opinion dated on or before the date, oldest first, older rounds too.")
+    notice: Notice | None = strawberry.field(description=(
+        "The latest notice of the round's window that stands (ended, at least 5 working days); else the latest "
+        "that began in the window; null if none began in it."))
+    notices: list[Notice] = strawberry.field(description="Every notice posted on or before the date, oldest first, older rounds too.")
 
 
 @strawberry.type(description="A blocker: what is missing, and in which village.")
@@ -95,6 +110,10 @@ class Warning:
 class AppointmentCheck:
     person: Person = strawberry.field(description="The cadre being considered.")
     as_of: dt.date = strawberry.field(description="The date the check is made for.")
+    window_from: dt.date = strawberry.field(description=(
+        "First day of the round's window (included): `asOf` minus the window's days (180 unless the server's "
+        "REDENGINE_APPOINTMENT_WINDOW_DAYS says otherwise). Opinions and notices dated before it are stale."))
+    window_to: dt.date = strawberry.field(description="Last day of the round's window (included): `asOf`.")
     verdict: Verdict = strawberry.field(description=(
         "READY when there are no blockers, else BLOCKED. For a township token (`scoped` true) it is computed over "
         "the villages of your township only: READY then means ready there, not everywhere; an OUTSIDE_SCOPE "
@@ -113,7 +132,8 @@ class AppointmentCheck:
             return Organisation.from_row(u, d) if u else None
 
         return cls(
-            person=Person.from_row(r["person"], d), as_of=d, verdict=Verdict(r["verdict"]), scoped=r["scoped"],
+            person=Person.from_row(r["person"], d), as_of=d, window_from=r["window_from"], window_to=r["window_to"],
+            verdict=Verdict(r["verdict"]), scoped=r["scoped"],
             villages=[CheckedVillage(
                 unit=Organisation.from_row(v["unit"], d), valid_from=v["from"], valid_to=v["to"],
                 opinion=Opinion.from_row(v["opinion"]) if v["opinion"] else None,

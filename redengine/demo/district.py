@@ -18,6 +18,8 @@ import random
 from dataclasses import dataclass, field
 
 from redengine.demo import names
+from redengine.domain.appointment import NOTICE_MIN_WORKING_DAYS
+from redengine.domain.workdays import working_days
 
 LAUNCH = dt.date(2017, 4, 28)  # the Red Engine Project started
 DEFAULT_AS_OF = dt.date(2019, 4, 28)  # end of the two-year pilot: the date the demo rosters describe
@@ -379,7 +381,9 @@ class _Builder:
     def appointments(self) -> None:
         """Pre-appointment checks for cadres with several villages: written opinions and notices in
         each village, complete for some, missing one opinion or notice (or both, or with one
-        opinion against) for others."""
+        opinion against) for others. Each check is one recent round: asked 30 to 150 days before the
+        as-of date (inside the default 180-day window) and each notice posted for 5 working days
+        (holidays skipped), ended before the as-of date."""
         rng = self.rng
         candidates = [pid for pid, vs in self.liaisons.items() if len(vs) >= 2]
         n = min(len(candidates), max(1, round(6 * self.scale)))
@@ -392,7 +396,7 @@ class _Builder:
 
         for i, pid in enumerate(rng.sample(candidates, n)):
             variant = i % 6
-            asked = self.day(0.85, 0.9)
+            asked = self.as_of - dt.timedelta(days=rng.randint(30, 150))
             for j, vid in enumerate(self.liaisons[pid]):
                 first = j == 0
                 on = asked + dt.timedelta(days=rng.randint(0, 3))
@@ -401,8 +405,16 @@ class _Builder:
                     rows.append((pid, vid, "书面意见", on.isoformat(), "", verdict, doc("征", on)))
                 if not (first and variant in (2, 5)):
                     posted = asked + dt.timedelta(days=5)
-                    rows.append((pid, vid, "任前公示", posted.isoformat(), (posted + dt.timedelta(days=6)).isoformat(),
+                    rows.append((pid, vid, "任前公示", posted.isoformat(), _notice_end(posted).isoformat(),
                                  "", doc("公", posted)))
+
+
+def _notice_end(posted: dt.date) -> dt.date:
+    """The first day on which a notice posted on `posted` has lasted its working days (at least 7 days on)."""
+    end = posted + dt.timedelta(days=6)
+    while working_days(posted, end) < NOTICE_MIN_WORKING_DAYS:
+        end += dt.timedelta(days=1)
+    return end
 
 
 def _cumulative(weights) -> list[float]:

@@ -15,6 +15,9 @@
 | opinions and notices only from villages | `is_village` | `gives_records` | `conventions` |
 | what each coverage gap is | — | `township_gaps` … `composite_gaps` | `gaps` |
 | an opinion / notice counts on D | `opinion_counts`, `notice_counts` | `opinion_counted`, `notice_counted` | `appointment` |
+| a record is in the round's window | `opinion_recent`, `notice_recent` | `opinion_is_recent`, `notice_is_recent` | `appointment` |
+| a notice has ended by D | `notice_ended` | `notice_has_ended` | `appointment` |
+| working days (shipped holiday table); a notice lasted 5 | — | `working_days`, `notice_long_enough` | `workdays`, `appointment` |
 | what blocks an appointment | — | `village_findings`, `verdict` | `appointment` |
 | the dates stored and compared (1970-01-01 .. 2037-12-31) | — | `in_range`, `out_of_range` | `dates` |
 

@@ -5,7 +5,7 @@ starts with `$prefix`; nothing else calls them.
 
 from __future__ import annotations
 
-from redengine.domain.appointment import notice_counts, opinion_counts
+from redengine.domain.appointment import notice_counts, notice_ended, notice_recent, opinion_counts, opinion_recent
 from redengine.domain.cases import case_open, case_status, flagged_by
 from redengine.domain.conventions import is_village, leader_townships_within
 from redengine.domain.dated import holds, path_holds
@@ -56,14 +56,14 @@ PUT_CASES = write(
     RETURN count(w) AS cases
     """,
 )
-#: rows {id, date, from}: an opinion dated `date` and a notice posted from `from`, both named `id`
+#: rows {id, date, from, to}: an opinion dated `date` and a notice posted from `from` to `to`, both named `id`
 PUT_RECORDS = write(
     "domain.probe.put_records",
     """
     UNWIND $rows AS r
     CREATE (o:Opinion {id: r.id})
     CREATE (n:Notice {id: r.id})
-    SET o.date = date(r.date), n.from = date(r.from)
+    SET o.date = date(r.date), n.from = date(r.from), n.to = date(r.to)
     RETURN count(o) AS records
     """,
 )
@@ -95,7 +95,9 @@ RECORDS = read("domain.probe.records", f"""
     MATCH (o:Opinion) WHERE o.id STARTS WITH $prefix
     MATCH (n:Notice {{id: o.id}})
     {_DAYS}
-    RETURN o.id AS id, day, {opinion_counts('o', 'day')} AS opinion, {notice_counts('n', 'day')} AS notice
+    RETURN o.id AS id, day, {opinion_counts('o', 'day')} AS opinion, {notice_counts('n', 'day')} AS notice,
+           {opinion_recent('o', 'day')} AS opinion_recent, {notice_recent('n', 'day')} AS notice_recent,
+           {notice_ended('n', 'day')} AS notice_ended
     """)
 LEADER_COUNTS = read("domain.probe.leader_counts", f"""
     UNWIND $counts AS n

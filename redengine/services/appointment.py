@@ -14,15 +14,17 @@ __all__ = ["Blocker", "Warning_", "appointment_check"]
 
 
 def appointment_check(runner: Runner, person_id: str, as_of: dt.date,
-                      visible: Iterable[str] | None = None) -> dict | None:
+                      visible: Iterable[str] | None = None, window_days: int = rule.WINDOW_DAYS) -> dict | None:
     """The pre-appointment check for one cadre, in one statement; None if the person is unknown.
 
-    Villages: those the cadre liaises with on the date. An opinion counts if dated on or before the
-    date; the latest one decides. A notice counts if its posting began on or before the date. With
+    Villages: those the cadre liaises with on the date. The round's window is the `window_days`
+    before the date up to the date; opinions and notices count as `redengine.domain.appointment`
+    says (recent, a notice ended and at least 5 working days long). With
     `visible` (a township principal) only those villages are checked, `scoped` says so, and an
     OUTSIDE_SCOPE warning (with how many) says the cadre also liaises with villages not checked.
     """
-    rows = runner.read(Q.APPOINTMENT_CHECK, {"person": person_id, "as_of": as_of})
+    since = rule.window_from(as_of, window_days)
+    rows = runner.read(Q.APPOINTMENT_CHECK, {"person": person_id, "as_of": as_of, "window_from": since})
     if not rows:
         return None
     allowed = None if visible is None else set(visible)
@@ -37,12 +39,11 @@ def appointment_check(runner: Runner, person_id: str, as_of: dt.date,
             continue
         opinions = sorted(r["opinions"] or [], key=lambda o: (o["date"], o["id"]))
         notices = sorted(r["notices"] or [], key=lambda n: (n["from"], n["id"]))
-        opinion, notice = rule.deciding(opinions, "date"), rule.deciding(notices, "from")
-        villages.append({"unit": unit, "from": r["from"], "to": r["to"], "opinion": opinion, "opinions": opinions,
-                         "notice": notice, "notices": notices})
-        found_blockers, found_warnings = rule.village_findings(opinion, notice)
-        blockers += [{"kind": b, "unit": unit} for b in found_blockers]
-        warnings += [{"kind": w, "unit": unit, "opinion": opinion} for w in found_warnings]
+        found = rule.village_findings(opinions, notices)
+        villages.append({"unit": unit, "from": r["from"], "to": r["to"], "opinion": found.opinion, "opinions": opinions,
+                         "notice": found.notice, "notices": notices})
+        blockers += [{"kind": b, "unit": unit} for b in found.blockers]
+        warnings += [{"kind": w, "unit": unit, "opinion": found.opinion} for w in found.warnings]
     if not villages:
         blockers.insert(0, {"kind": Blocker.NO_LIAISON, "unit": None})
     if outside:  # a verdict over part of the cadre's villages: say so, without naming the others
@@ -50,6 +51,8 @@ def appointment_check(runner: Runner, person_id: str, as_of: dt.date,
     return {
         "person": rows[0]["person"],
         "as_of": as_of,
+        "window_from": since,
+        "window_to": as_of,
         "villages": villages,
         "blockers": blockers,
         "warnings": warnings,

@@ -8,7 +8,7 @@ district) down from `$scope`; the unscoped ones read the whole graph.
 
 from __future__ import annotations
 
-from redengine.domain.appointment import notice_counts, opinion_counts
+from redengine.domain.appointment import notice_counts, notice_ended, notice_recent, opinion_counts, opinion_recent
 from redengine.domain.cases import case_open, case_status, flagged_by
 from redengine.domain.conventions import is_village
 from redengine.domain.cypher import lit
@@ -344,7 +344,8 @@ COVERAGE_TOWNSHIP_LEADERS = read(
 
 # -- appointment check ----------------------------------------------------------------------------
 #: one row per village the cadre liaises with on $as_of (or one row with unit null), with every
-#: opinion from and notice posted in that village about the cadre, dated on or before $as_of
+#: opinion from and notice posted in that village about the cadre, dated on or before $as_of, each
+#: flagged `recent` (in the round's window from $window_from) and, for notices, `ended` by $as_of
 APPOINTMENT_CHECK = read(
     "api.appointment_check",
     f"""
@@ -354,9 +355,11 @@ APPOINTMENT_CHECK = read(
     RETURN {person_map('p')} AS person,
            CASE WHEN v IS NULL THEN NULL ELSE {unit_map('v')} END AS unit, l.from AS from, l.to AS to,
            [(v)<-[:GIVEN_BY]-(o:Opinion)-[:ABOUT]->(p) WHERE {opinion_counts('o')} |
-              {{id: o.id, date: o.date, conclusion: o.conclusion, doc_no: o.doc_no}}] AS opinions,
+              {{id: o.id, date: o.date, conclusion: o.conclusion, doc_no: o.doc_no,
+               recent: {opinion_recent('o')}}}] AS opinions,
            [(v)<-[:POSTED_IN]-(n:Notice)-[:ABOUT]->(p) WHERE {notice_counts('n')} |
-              {{id: n.id, from: n.from, to: n.to, doc_no: n.doc_no}}] AS notices
+              {{id: n.id, from: n.from, to: n.to, doc_no: n.doc_no,
+               recent: {notice_recent('n')}, ended: {notice_ended('n')}}}] AS notices
     ORDER BY unit.id
     """,
 )

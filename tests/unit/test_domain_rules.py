@@ -92,8 +92,12 @@ def test_appointment_rules():
     B_ = appointment.Blocker
     ops = [{"id": "o1", "date": A, "conclusion": "for"}, {"id": "o2", "date": B, "conclusion": "against"}]
     assert appointment.deciding(ops, "date")["id"] == "o2"
-    assert appointment.village_findings(None, None) == ([B_.OPINION_MISSING, B_.NOTICE_MISSING], [])
-    assert appointment.village_findings(ops[1], {"id": "n"}) == ([], [appointment.Warning_.OPINION_AGAINST])
+    none = appointment.village_findings([], [])
+    assert (none.blockers, none.warnings) == ([B_.OPINION_MISSING, B_.NOTICE_MISSING], [])
+    notice = {"id": "n", "from": D(2018, 3, 5), "to": D(2018, 3, 9), "recent": True, "ended": True}  # Mon-Fri
+    against = appointment.village_findings([{**o, "recent": True} for o in ops], [notice])
+    assert (against.blockers, against.warnings) == ([], [appointment.Warning_.OPINION_AGAINST])
+    assert against.opinion["id"] == "o2" and against.notice["id"] == "n"
     assert appointment.opinion_counted({"date": A}, A) and not appointment.opinion_counted({"date": B}, A)
     assert appointment.verdict([]) == "READY" and appointment.verdict([B_.NO_LIAISON]) == "BLOCKED"
 
