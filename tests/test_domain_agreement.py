@@ -148,3 +148,17 @@ def test_api_and_analyses_agree_on_scoped_exports_per_township(runner, tmp_path)
         mine, cov = api_gaps(runner, t)
         assert {x for x in mine if x[0] != "LEADER_TOWNSHIP_COUNT"} == found, t
         assert cov["townshipsWithLeader"] == int(leaders[t] > 0), t
+
+
+LEADERS = """
+query($id: ID!, $asOf: Date) { organisation(id: $id, asOf: $asOf) { leaders { nodes { person { id } } } } }
+"""
+
+
+def test_organisation_leaders_follow_the_leader_rule(runner):
+    """Organisation.leaders lists who coverage counts: X contacts T2 without a seat and leads nothing;
+    L3's contact to T2 starts after ON. By hand: T1 → L1, L3; T2 → nobody; T3 → L3."""
+    build(runner)
+    for t, expected in (("T1", ["L1", "L3"]), ("T2", []), ("T3", ["L3"])):
+        org = data(runner, LEADERS, id=t, asOf=str(ON))["organisation"]
+        assert [n["person"]["id"] for n in org["leaders"]["nodes"]] == expected, t
