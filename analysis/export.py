@@ -251,7 +251,7 @@ def _pseudonymiser(runner: Runner):
 
 
 def _audit(runner: Runner, principal: Principal | None, scope: str | None, day: dt.date | None, people: int) -> None:
-    """Record the export of personal fields in the shared audit log (api.audit)."""
+    """Record the export of personal fields in the shared audit log (redengine.services.audit)."""
     from redengine.services import audit
     from redengine.services.access import Principal, RoleName
 
