@@ -30,6 +30,7 @@ from redengine.analysis import analyses
 from redengine.analysis.export import to_networkx
 from redengine.analysis.files import load_graph, write_graph
 from redengine.graph import links, records
+from redengine.graph.statements import write
 
 ON = dt.date(2018, 6, 30)
 START = "2017-01-01"
@@ -162,3 +163,20 @@ def test_organisation_leaders_follow_the_leader_rule(runner):
     for t, expected in (("T1", ["L1", "L3"]), ("T2", []), ("T3", ["L3"])):
         org = data(runner, LEADERS, id=t, asOf=str(ON))["organisation"]
         assert [n["person"]["id"] for n in org["leaders"]["nodes"]] == expected, t
+
+
+END_UNIT = write("test.agreement.end_unit", "MATCH (u:Unit {id: $id}) SET u.to = date($to) RETURN u.id AS id")
+
+
+def test_an_ended_composite_committee_covers_no_village(runner):
+    """C1 ceases on 2018-01-01 while V1's COORDINATED_BY link to it stays open: on ON, V1 has no
+    composite committee (both the API and the analyses), and C1, gone, has no gaps of its own."""
+    build(runner)
+    runner.write(END_UNIT, {"id": "C1", "to": "2018-01-01"})
+    expected = EXPECTED | {("VILLAGE_WITHOUT_COMPOSITE", "T1", "V1", None)}
+    whole, cov = api_gaps(runner, None)
+    assert whole == {(k, u, p) for k, _, u, p in expected}
+    g = to_networkx(runner, as_of=ON, pseudonymise=False)
+    assert {(r.kind.value if hasattr(r.kind, "value") else r.kind, r.township, r.unit, r.person)
+            for r in analyses.coverage_gaps(g, ON).itertuples()} == expected
+    assert analyses.coverage_by_township(g, ON).set_index("township").loc["T1", "composite"] == 0
