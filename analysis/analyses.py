@@ -21,11 +21,12 @@ from redengine.dates import parse_date, today
 from redengine.domain.conventions import village_kind
 from redengine.domain.dated import in_force
 from redengine.domain.gaps import GAP_ORDER, composite_gaps, leader_gaps, township_gaps, village_gaps
-from redengine.domain.leaders import CONTACT_REL, SEAT_REL, Seat, is_district_seat
+from redengine.domain.leaders import CONTACT_REL, SEAT_REL, Seat, has_district_seat, is_district_seat
 from redengine.schema.model import ROLES, Role, UnitKind
 
 TOWNSHIP = UnitKind.TOWNSHIP.value
 COMPOSITE = UnitKind.COMPOSITE.value
+DISTRICT = UnitKind.DISTRICT.value
 SECRETARY_REL = ROLES[Role.SECRETARY].rel
 PERSON = "person"
 COVERAGE_COLUMNS = ["township", "name", "villages", "liaison", "commissioner", "composite",
@@ -43,6 +44,10 @@ class Facts:
         self.units = [(n, a.get("kind"), a.get("from"), a.get("to")) for n, a in g.nodes(data=True)
                       if a.get("kind") != PERSON]
         self.person = {n for n, k in g.nodes(data="kind") if k == PERSON}
+        # a scoped export carries a person's seats on the (unexported) district on the person
+        self.district_seats = {n: [Seat(s.get("from"), s.get("to"), DISTRICT, s.get("unit_from"), s.get("unit_to"))
+                                   for s in a["district_seats"]]
+                               for n, a in g.nodes(data=True) if a.get("kind") == PERSON and a.get("district_seats")}
         self.links = [(a, b, e["kind"], e.get("from"), e.get("to")) for a, b, e in g.edges(data=True)
                       if e.get("kind") in USED_LINKS]
 
@@ -94,6 +99,9 @@ class View:
                 if is_district_seat(Seat(start, end, kind_of[b], *interval[b]), day):
                     self.seated.add(a)
                     self.seat_unit[a].add(b)
+        # seats carried on the person (scoped export): they make a leader, but the district is not
+        # exported, so a leader's township count (seat_unit) is judged on whole-district exports only
+        self.seated |= {p for p, seats in facts.district_seats.items() if has_district_seat(seats, day)}
         for person, townships in self.contacts.items():  # a leader: a contact with a district seat
             if person in self.seated:
                 for t in townships & self.townships:

@@ -12,7 +12,10 @@ their own interval (recorded by then, not ended) holds; a loader records a new p
 as-of date while their links may start earlier, and the API counts those links too. With `as_of=None` all history is exported, every edge keeping its
 interval, every case listed (`weak` = a case not lifted yet). `scope` keeps one unit's formal
 subtree (PART_OF, any depth, as of the date; with all history, any unit ever under it), the
-people with a link into it, and only the links between exported nodes.
+people with a link into it, and only the links between exported nodes. The district is never in a
+township's subtree, so a scoped export keeps an exported person's district-committee seats (the
+leader rule needs them) on the person as `district_seats`: a list of {from, to, unit_from,
+unit_to} (the seat's interval and the district's); a whole-district export has the seat edges instead.
 
 Privacy: by default people are pseudonymised: the node key is a keyed hash of the person's id
 ("p-" + 16 hex digits of HMAC-SHA256), stable across runs for one graph, and no name, ID number
@@ -39,7 +42,9 @@ from redengine.analysis import queries as q
 from redengine.dates import parse_date
 from redengine.domain.cases import never_lifted, open_on
 from redengine.domain.dates import out_of_range
+from redengine.domain.leaders import SEAT_REL
 from redengine.errors import ConfigError, NotFound, RedEngineError
+from redengine.schema.model import UnitKind
 from redengine.types import Runner
 
 if TYPE_CHECKING:
@@ -110,8 +115,9 @@ def _add_people(g: nx.MultiDiGraph, runner: Runner, scope_ids: list[str] | None,
         pages = _keyset(runner, q.PERSON_PAGE[personal][at], base)
     exported = 0
     for rows in pages:
-        found = [r for r in runner.read(q.PERSON_LINKS_FROM[at], {**base, "ids": [r["id"] for r in rows]})
-                 if r["dst"] in units]
+        out = runner.read(q.PERSON_LINKS_FROM[at], {**base, "ids": [r["id"] for r in rows]})
+        found = [r for r in out if r["dst"] in units]
+        seats = _district_seats(r for r in out if r["dst"] not in units)
         linked = {r["src"] for r in found}
         # as of a date: a person whose own interval holds, or who holds a link to an exported unit
         rows = [r for r in rows if r["own"] or r["id"] in linked]
@@ -121,6 +127,8 @@ def _add_people(g: nx.MultiDiGraph, runner: Runner, scope_ids: list[str] | None,
             if key in g:
                 raise RedEngineError(f"person id {r['id']!r} is also a unit id; export pseudonymised")
             g.add_node(key, **_person_attrs(r, key, personal))
+            if r["id"] in seats:
+                g.nodes[key]["district_seats"] = seats[r["id"]]
         for r in found:
             _add_link(g, keys[r["src"]], r)
         exported += len(rows)
@@ -223,6 +231,17 @@ def _person_attrs(r: dict, key: str, personal: bool) -> dict[str, Any]:
     return attrs
 
 
+def _district_seats(links: Iterable[dict]) -> dict[str, list[dict]]:
+    """Person id → their seats on a district that is not exported (a scoped export): the leader rule
+    (`redengine.domain.leaders`) needs them, so they travel on the person as {from, to, unit_from, unit_to}."""
+    seats: dict[str, list[dict]] = {}
+    for r in links:
+        if r["rel"] == SEAT_REL and r.get("dst_kind") == UnitKind.DISTRICT.value:
+            seats.setdefault(r["src"], []).append(
+                {"from": r["from"], "to": r["to"], "unit_from": r["dst_from"], "unit_to": r["dst_to"]})
+    return seats
+
+
 def _add_link(g: nx.MultiDiGraph, src: str, r: dict) -> None:
     attrs = {"kind": r["rel"], "from": r["from"], "to": r["to"]}
     if r.get("title") is not None:
@@ -236,7 +255,7 @@ def _pseudonymiser(runner: Runner):
 
 
 def _audit(runner: Runner, principal: Principal | None, scope: str | None, day: dt.date | None, people: int) -> None:
-    """Record the export of personal fields in the shared audit log (api.audit)."""
+    """Record the export of personal fields in the shared audit log (redengine.services.audit)."""
     from redengine.services import audit
     from redengine.services.access import Principal, RoleName
 

@@ -23,7 +23,7 @@ import networkx as nx
 from redengine.errors import ConfigError
 
 FORMATS = ("graphml", "gexf", "json")
-DATE_KEYS = ("from", "to", "as_of", "flagged_on", "lifted_on")
+DATE_KEYS = ("from", "to", "as_of", "flagged_on", "lifted_on", "unit_from", "unit_to")
 META_PREFIX = "redengine export "
 
 
@@ -163,6 +163,9 @@ def _restore(attrs: dict, gexf: bool) -> None:
         cases = json.loads(cases)
     if cases is not None:
         attrs["weak_cases"] = [_dates(c) for c in cases]
+    seats = attrs.get("district_seats")
+    if isinstance(seats, str):
+        attrs["district_seats"] = [_dates(c) for c in json.loads(seats)]
 
 
 def _dates(attrs: dict) -> dict:

@@ -85,12 +85,14 @@ def _people_by_id(personal: bool) -> dict[bool, Statement]:
 PERSON_PAGE = {False: _person_page(False), True: _person_page(True)}
 PEOPLE_BY_ID = {False: _people_by_id(False), True: _people_by_id(True)}
 
-#: rows {src, rel, dst, from, to, title}: person→unit links out of the people in $ids
+#: rows {src, rel, dst, from, to, title, dst_kind, dst_from, dst_to}: person→unit links out of the people
+#: in $ids, with the unit's kind and interval (a scoped export keeps district seats on the person)
 PERSON_LINKS_FROM = _pair("person_links_from", f"""
     UNWIND $ids AS pid
     MATCH (a:Person {{id: pid}})-[l:{_PERSON_RELS}]->(b:Unit)
     WHERE true@COND@
-    RETURN a.id AS src, type(l) AS rel, b.id AS dst, l.from AS from, l.to AS to, l.title AS title
+    RETURN a.id AS src, type(l) AS rel, b.id AS dst, l.from AS from, l.to AS to, l.title AS title,
+           b.kind AS dst_kind, b.from AS dst_from, b.to AS dst_to
     """, "", f" AND {holds('l')}")
 
 #: the ids of $scope and every unit formally under it (PART_OF, any depth)

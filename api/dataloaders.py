@@ -41,6 +41,7 @@ BATCHES: dict[str, Batch] = {
     "children": _grouped(Q.CHILDREN),
     "coordinated": _grouped(Q.COORDINATED),
     "roles": _grouped(Q.UNIT_ROLES, rels=Q.ROLE_RELS),
+    "leaders": _grouped(Q.UNIT_LEADERS),
     "person": read.people,
     "person_links": _grouped(Q.PERSON_LINKS_OF, rels=Q.ALL_PERSON_RELS),
     "personal": _personal,

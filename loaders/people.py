@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from redengine.domain import statements as dated_reads
+from redengine.domain.dated import in_force
 from redengine.graph import links
 from redengine.loaders import queries
 from redengine.loaders.plan import Change, Ctx, Plan
@@ -81,7 +82,7 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
         if target and not fixed and target not in {(w["dst"], w["title"]) for w in current}:
             opens.append({"src": r.id, "dst": r.unit_id, "from": day, "to": None, "title": r.title, "source": src})
 
-    domain = [pid for pid, g in people.items() if (g["to"] is None or day < g["to"]) and (g["from"] is None or g["from"] <= day)]
+    domain = [pid for pid, g in people.items() if in_force(g["from"], g["to"], day)]
     if units.in_scope is not None:
         domain = [pid for pid in domain if any(units.scoped(w["dst"]) for w in works.get(pid, []))]
     gone = [pid for pid in domain if pid not in by_id and pid not in ctx.unparsed]
@@ -116,7 +117,7 @@ def plan_people(ctx: Ctx, rows: list[PersonRow]) -> Plan:
 def _warn_still_linked(ctx: Ctx, gone: set[str]) -> None:
     held: dict[str, int] = defaultdict(int)
     for r in ctx.shared.person_links(ROLE_BY_REL):
-        if r["person"] in gone and r["from"] <= ctx.as_of and (r["to"] is None or ctx.as_of < r["to"]):
+        if r["person"] in gone and in_force(r["from"], r["to"], ctx.as_of):
             held[r["person"]] += 1
     for pid, n in sorted(held.items()):
         ctx.problems.warn(Reason.CONVENTION, f"person {pid} leaves the roster but still holds {n} link(s) "

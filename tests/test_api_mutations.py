@@ -9,7 +9,7 @@ import json
 import pytest
 from apiclient import open_api
 
-from redengine.graph import links
+from redengine.graph import links, records
 from redengine.graph.statements import read
 from redengine.services.codes import ErrorCode
 
@@ -286,6 +286,28 @@ def test_weak_case_open_update_lift(api, runner):
     out = api.gql(OPEN_CASE, {"in": {"unitId": "V2", "flaggedOn": "2019-02-01", "reasons": []}})["data"]["openWeakCase"]
     assert out["ok"] is True
     assert [(r["id"], r["status"]) for r in runner.read(CASES)] == [(cid, "lifted"), ("weak:V2:2019-02-01", "rectifying")]
+
+
+def test_weak_cases_stored_with_a_contradicting_status_follow_the_domain(api, runner):
+    """By the domain (redengine.domain.cases) a case is open until lifted: V2's case, still marked
+    rectifying but lifted on 2018-03-01, is closed from then on, so a new case on 2019-01-01 is written
+    and the old one cannot be lifted again (its date stays); V3's case, marked lifted with no date, was
+    lifted when flagged, and the refusal says so instead of "lifted on None"."""
+    runner.write(records.UPSERT_WEAK_CASES, {"rows": [
+        {"id": "weak:V2:2017-06-01", "unit_id": "V2", "flagged_on": "2017-06-01", "reasons": ["x"],
+         "status": "rectifying", "lifted_on": "2018-03-01", "source": "test"},
+        {"id": "weak:V3:2017-06-01", "unit_id": "V3", "flagged_on": "2017-06-01", "reasons": ["x"],
+         "status": "lifted", "lifted_on": None, "source": "test"}]})
+    assert _refused(api, runner, OPEN_CASE, {"unitId": "V2", "flaggedOn": "2018-01-01"}, "openWeakCase") == [
+        "OVERLAPPING_CASE"]
+    out = api.gql(OPEN_CASE, {"in": {"unitId": "V2", "flaggedOn": "2019-01-01", "reasons": []}})["data"]["openWeakCase"]
+    assert out["ok"] is True, out
+    assert _refused(api, runner, LIFT_CASE, {"id": "weak:V2:2017-06-01", "liftedOn": "2019-06-01"},
+                    "liftWeakCase") == ["ALREADY_LIFTED"]
+    assert [r["lifted_on"] for r in runner.read(CASES) if r["id"] == "weak:V2:2017-06-01"] == [D(2018, 3, 1)]
+    out = api.gql(LIFT_CASE, {"in": {"id": "weak:V3:2017-06-01", "liftedOn": "2018-01-01"}})["data"]["liftWeakCase"]
+    assert codes(out) == ["ALREADY_LIFTED"]
+    assert "None" not in out["errors"][0]["message"] and "2017-06-01" in out["errors"][0]["message"]
 
 
 @pytest.mark.parametrize("query, inp, name, expected", [

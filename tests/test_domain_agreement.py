@@ -28,7 +28,9 @@ from api_world import data
 
 from redengine.analysis import analyses
 from redengine.analysis.export import to_networkx
+from redengine.analysis.files import load_graph, write_graph
 from redengine.graph import links, records
+from redengine.graph.statements import write
 
 ON = dt.date(2018, 6, 30)
 START = "2017-01-01"
@@ -125,3 +127,56 @@ def test_api_and_analyses_agree_when_a_case_is_lifted_by_its_date(runner):
         assert weak["unit"].tolist() == (["V1"] if open_ else []), day
         history = analyses.weak_distance(to_networkx(runner), day)
         assert history["unit"].tolist() == (["V1"] if open_ else []), day
+
+
+def test_api_and_analyses_agree_on_scoped_exports_per_township(runner, tmp_path):
+    """A township's export lacks the district (not in its subtree), yet its leader is still its leader.
+
+    By hand, on ON: T1 is led by L1 and L3, T3 by L3, T2 by nobody (X has no seat, L3's contact
+    starts after ON). Each township's own export, written as GraphML and read back, must give the same
+    township gaps as the API's coverage(scope) (a leader's township count needs the whole district).
+    """
+    build(runner)
+    leaders = {"T1": 2, "T2": 0, "T3": 1}
+    for t in ("T1", "T2", "T3"):
+        path = write_graph(to_networkx(runner, as_of=ON, scope=t, pseudonymise=False), tmp_path / f"{t}.graphml")
+        g = load_graph(path)
+        row = analyses.coverage_by_township(g, ON).set_index("township").loc[t]
+        assert row["leaders"] == leaders[t], t
+        found = {(r.kind.value if hasattr(r.kind, "value") else r.kind, r.unit, r.person)
+                 for r in analyses.coverage_gaps(g, ON).itertuples() if r.township == t}
+        assert found == {(k, u, p) for k, tw, u, p in EXPECTED if tw == t}, t
+        mine, cov = api_gaps(runner, t)
+        assert {x for x in mine if x[0] != "LEADER_TOWNSHIP_COUNT"} == found, t
+        assert cov["townshipsWithLeader"] == int(leaders[t] > 0), t
+
+
+LEADERS = """
+query($id: ID!, $asOf: Date) { organisation(id: $id, asOf: $asOf) { leaders { nodes { person { id } } } } }
+"""
+
+
+def test_organisation_leaders_follow_the_leader_rule(runner):
+    """Organisation.leaders lists who coverage counts: X contacts T2 without a seat and leads nothing;
+    L3's contact to T2 starts after ON. By hand: T1 → L1, L3; T2 → nobody; T3 → L3."""
+    build(runner)
+    for t, expected in (("T1", ["L1", "L3"]), ("T2", []), ("T3", ["L3"])):
+        org = data(runner, LEADERS, id=t, asOf=str(ON))["organisation"]
+        assert [n["person"]["id"] for n in org["leaders"]["nodes"]] == expected, t
+
+
+END_UNIT = write("test.agreement.end_unit", "MATCH (u:Unit {id: $id}) SET u.to = date($to) RETURN u.id AS id")
+
+
+def test_an_ended_composite_committee_covers_no_village(runner):
+    """C1 ceases on 2018-01-01 while V1's COORDINATED_BY link to it stays open: on ON, V1 has no
+    composite committee (both the API and the analyses), and C1, gone, has no gaps of its own."""
+    build(runner)
+    runner.write(END_UNIT, {"id": "C1", "to": "2018-01-01"})
+    expected = EXPECTED | {("VILLAGE_WITHOUT_COMPOSITE", "T1", "V1", None)}
+    whole, cov = api_gaps(runner, None)
+    assert whole == {(k, u, p) for k, _, u, p in expected}
+    g = to_networkx(runner, as_of=ON, pseudonymise=False)
+    assert {(r.kind.value if hasattr(r.kind, "value") else r.kind, r.township, r.unit, r.person)
+            for r in analyses.coverage_gaps(g, ON).itertuples()} == expected
+    assert analyses.coverage_by_township(g, ON).set_index("township").loc["T1", "composite"] == 0

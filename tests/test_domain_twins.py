@@ -19,7 +19,7 @@ from redengine.domain.appointment import (
     opinion_counted,
     opinion_is_recent,
 )
-from redengine.domain.cases import is_flagged, is_open, status_on
+from redengine.domain.cases import is_flagged, is_open, never_lifted, status_on
 from redengine.domain.conventions import leader_townships_ok, village_kind
 from redengine.domain.dated import all_in_force, in_force
 from redengine.domain.leaders import Seat, is_district_seat
@@ -108,6 +108,7 @@ def test_a_case_open_its_status_and_flagging(runner):
         assert truth(r["value"]) == is_open(c, day), (r, c)
         assert r["status"] == status_on(c, day), (r, c)
         assert truth(r["flagged"]) == is_flagged(c, day), (r, c)
+        assert truth(r["never_lifted"]) == never_lifted(c), (r, c)
 
 
 def test_an_opinion_and_a_notice_count_are_recent_and_ended(runner):

@@ -9,7 +9,7 @@ from rosters import LINKS, PEOPLE, csv_file, district, graph_state
 
 from redengine.domain import statements as dated_reads
 from redengine.errors import ValidationError
-from redengine.graph.statements import read
+from redengine.graph.statements import read, write
 from redengine.loaders import load_file
 
 D = dt.date
@@ -128,3 +128,17 @@ def test_same_day_move_and_back_restores_the_workplace_and_title(world, tmp_path
     assert report.counts == {"workplace links ended": 1, "workplace links opened": 1}
     assert works(world, BASE) == {("P1", "B1", "部长"), ("P2", "T1", "党委书记"), ("P3", "T2", None)}
     assert load_file(world, back, as_of=BASE).counts == {}
+
+
+PUT_UNDATED_PERSON = write("test.loaders.put_undated_person", "CREATE (p:Person {id: $id, name: $name}) RETURN p.id AS id")
+
+
+def test_a_person_with_no_start_is_not_in_the_roster_domain(world, tmp_path):
+    """By the domain's "holds on D" (a missing `from` is not in force), a stored person without a start
+    is nobody the roster covers: leaving them out of the roster neither counts nor ends them."""
+    world.write(PUT_UNDATED_PERSON, {"id": "P9", "name": "无日期"})
+    f = csv_file(tmp_path / "p2.csv", PEOPLE, [["P1", "王芳", "B1", "副部长"], ["P2", "李明", "T1", "党委书记"],
+                                             ["P3", "张强", "T2"]])
+    report = load_file(world, f, as_of=D(2018, 1, 1))
+    assert "people ended" not in report.counts
+    assert [r["to"] for r in world.read(PEOPLE_NODES) if r["id"] == "P9"] == [None]

@@ -108,10 +108,12 @@ class Organisation:
                              after: After = None) -> Connection[RoleLink]:
         return await self._role_list(info, "LIAISES_WITH", first, after)
 
-    @strawberry.field(description="For a township: the standing-committee leaders who contact it (联系街乡).")
+    @strawberry.field(description="For a township: its leaders (联系街乡) on the date — people holding a contact link to it "
+                                  "who sit on the district standing committee that day; a contact without a seat is no leader.")
     async def leaders(self, info: Info[Context, None], first: First = None,
                       after: After = None) -> Connection[RoleLink]:
-        return await self._role_list(info, "CONTACTS_TOWNSHIP", first, after)
+        rows = await of_unit(info.context, "leaders", self.id, self.as_of)
+        return paginate(rows, first, after, self._link)
 
     @strawberry.field(description="The committee's members (班子成员); for the district, the standing-committee leaders.")
     async def committee_members(self, info: Info[Context, None], first: First = None,

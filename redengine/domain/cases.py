@@ -45,9 +45,21 @@ def is_open(case: Mapping[str, Any], day: dt.date) -> bool:
     return end is None or day < end
 
 
+def case_never_lifted(var: str) -> str:
+    """Cypher: case `var` is open with no end in sight: flagged, and no lifting recorded at all."""
+    return f"({var}.flagged_on IS NOT NULL AND {var}.lifted_on IS NULL AND coalesce({var}.status <> {_LIFTED}, true))"
+
+
 def never_lifted(case: Mapping[str, Any]) -> bool:
-    """Open with no end in sight: flagged, and no lifting recorded at all."""
+    """Python twin of `case_never_lifted`."""
     return case.get("flagged_on") is not None and case_end(case) is None
+
+
+def lifted_text(case: Mapping[str, Any]) -> str:
+    """How a lifted case reads in a message: 'lifted on D', or, with no date, lifted when flagged."""
+    if case.get("lifted_on") is not None:
+        return f"lifted on {case['lifted_on']}"
+    return f"lifted (no lifting date recorded; lifted as of its flagging on {case.get('flagged_on')})"
 
 
 def case_status(var: str, at: str = "$as_of") -> str:

@@ -6,7 +6,7 @@ starts with `$prefix`; nothing else calls them.
 from __future__ import annotations
 
 from redengine.domain.appointment import notice_counts, notice_ended, notice_recent, opinion_counts, opinion_recent
-from redengine.domain.cases import case_open, case_status, flagged_by
+from redengine.domain.cases import case_never_lifted, case_open, case_status, flagged_by
 from redengine.domain.conventions import is_village, leader_townships_within
 from redengine.domain.dated import holds, path_holds
 from redengine.domain.leaders import district_seat
@@ -89,7 +89,7 @@ CASES = read("domain.probe.cases", f"""
     MATCH (w:WeakCase) WHERE w.id STARTS WITH $prefix
     {_DAYS}
     RETURN w.id AS id, day, {case_open('w', 'day')} AS value, {case_status('w', 'day')} AS status,
-           {flagged_by('w', 'day')} AS flagged
+           {flagged_by('w', 'day')} AS flagged, {case_never_lifted('w')} AS never_lifted
     """)
 RECORDS = read("domain.probe.records", f"""
     MATCH (o:Opinion) WHERE o.id STARTS WITH $prefix

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from redengine.domain.cases import case_never_lifted, case_open
 from redengine.graph import records
 from redengine.graph.gate import GUARD
 from redengine.graph.statements import Statement, write
@@ -90,8 +91,8 @@ START_LINK: dict[str, Statement] = {spec.rel: _start(spec.rel) for spec in ROLES
 REOPEN_LINK: dict[str, Statement] = {spec.rel: _reopen(spec.rel) for spec in ROLES.values()}
 END_LINK: dict[str, Statement] = {spec.rel: _end(spec.rel) for spec in ROLES.values()}
 
-#: {id, unit_id, flagged_on, reasons, source}: a new open case, unless the unit has an open case or one
-#: covering (or flagged on) that day.
+#: {id, unit_id, flagged_on, reasons, source}: a new open case, unless the unit has a case never lifted,
+#: one open on that day, or one flagged on it (the domain's rule, as plan_open_weak_case checks it).
 OPEN_WEAK_CASE = write(
     "atomic.open_weak_case",
     f"""
@@ -100,8 +101,7 @@ OPEN_WEAK_CASE = write(
     {_LOCK.format(v='u')}
     WITH u
     OPTIONAL MATCH (c:WeakCase)-[:CONCERNS]->(u)
-    WHERE c.status = '{WeakStatus.RECTIFYING.value}' OR c.flagged_on = date($flagged_on)
-       OR (c.flagged_on <= date($flagged_on) AND (c.lifted_on IS NULL OR date($flagged_on) < c.lifted_on))
+    WHERE c.flagged_on = date($flagged_on) OR {case_never_lifted('c')} OR {case_open('c', '$flagged_on')}
     WITH u, count(c) AS clash
     WHERE clash = 0
     MERGE (w:WeakCase {{id: $id}})
@@ -114,7 +114,8 @@ OPEN_WEAK_CASE = write(
     """,
 )
 
-#: {id, lifted_on, source}: lift an open case flagged on or before that day (its unit locked, as an open is).
+#: {id, lifted_on, source}: lift a case never lifted yet, flagged on or before that day (its unit locked,
+#: as an open is); a case with a lifting date keeps it.
 LIFT_WEAK_CASE = write(
     "atomic.lift_weak_case",
     f"""
@@ -122,7 +123,7 @@ LIFT_WEAK_CASE = write(
     MATCH (w:WeakCase {{id: $id}})-[:CONCERNS]->(u:Unit)
     {_LOCK.format(v='u')}
     WITH w
-    WHERE w.status = '{WeakStatus.RECTIFYING.value}' AND w.flagged_on <= date($lifted_on)
+    WHERE {case_never_lifted('w')} AND w.flagged_on <= date($lifted_on)
     SET w.status = '{WeakStatus.LIFTED.value}', w.lifted_on = date($lifted_on), w.updated_by = $source,
         w.updated_at = localdatetime()
     {AUDIT}

@@ -13,7 +13,7 @@ from redengine.domain.cases import case_open, case_status, flagged_by
 from redengine.domain.conventions import is_village
 from redengine.domain.cypher import lit
 from redengine.domain.dated import holds, path_holds
-from redengine.domain.leaders import district_seat
+from redengine.domain.leaders import CONTACT_REL, SEAT_REL, district_seat
 from redengine.graph.statements import Statement, read
 from redengine.schema.model import PERSON_LINKS, ROLES, UnitKind
 
@@ -94,6 +94,18 @@ COORDINATED = _batch("api.coordinated", "(a:Unit {id: id})", "(a)<-[l:COORDINATE
 #: every role link into the units: liaison cadres, leaders, commissioners, secretaries, committee members
 UNIT_ROLES = _batch("api.unit_roles", "(u:Unit {id: id})", "(u)<-[l]-(p:Person)", f"id, l, p WHERE type(l) IN $rels AND {holds('l')}",
                     "id, type(l) AS rel, p.id AS p_id, p.name AS p_name, l.from AS from, l.to AS to", "p_id")
+#: a township's leaders on D by the domain's leader rule: a contact link in force whose person holds a
+#: district seat that day (`redengine.domain.leaders`); same columns as UNIT_ROLES
+UNIT_LEADERS = read("api.unit_leaders", f"""
+    UNWIND $ids AS id
+    MATCH (u:Unit {{id: id}})<-[l:{CONTACT_REL}]-(p:Person)
+    WHERE {holds('l')}
+    MATCH (p)-[m:{SEAT_REL}]->(d:Unit)
+    WHERE {district_seat('m', 'd')}
+    WITH DISTINCT id, l, p
+    RETURN id, type(l) AS rel, p.id AS p_id, p.name AS p_name, l.from AS from, l.to AS to
+    ORDER BY p_id
+    """)
 PERSON_LINKS_OF = _batch("api.person_links", "(p:Person {id: id})", "(p)-[l]->(u:Unit)",
                          f"id, l, u WHERE type(l) IN $rels AND {holds('l')} AND {holds('u')}",
                          f"id, type(l) AS rel, {unit_cols('u')}, l.from AS from, l.to AS to", "from, u_id")

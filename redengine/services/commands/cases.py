@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from redengine.domain.cases import case_end, never_lifted
+from redengine.domain.cases import case_end, is_open, lifted_text, never_lifted
 from redengine.errors import Reason
 from redengine.graph import gate as load_gate
 from redengine.graph import records
@@ -79,9 +79,9 @@ def plan_open_weak_case(runner: Runner, principal: Principal, unit_id: str, flag
         if never_lifted(case):
             errors.append(CommandProblem(Reason.DUPLICATE_OPEN_CASE, "unitId",
                                     f"{unit_id} already has an open case {case['id']} (flagged {case['flagged_on']})"))
-        elif case["flagged_on"] <= flagged_on < (case_end(case) or dt.date.max) or case["flagged_on"] == flagged_on:
+        elif is_open(case, flagged_on) or case["flagged_on"] == flagged_on:
             errors.append(CommandProblem(Reason.OVERLAPPING_CASE, "flaggedOn",
-                                    f"case {case['id']} covered {unit_id} from {case['flagged_on']} to {case['lifted_on']}"))
+                                    f"case {case['id']} covered {unit_id} from {case['flagged_on']} to {case_end(case)}"))
     if errors:
         raise Refused(action, cid, errors)
     row = {"id": cid, "unit_id": unit_id, "flagged_on": flagged_on, "reasons": reasons,
@@ -119,8 +119,8 @@ def plan_lift_weak_case(runner: Runner, principal: Principal, case_id: str, lift
     _admin_only(principal, action, case_id, "lift a weak-organisation case")
     errors: list[CommandProblem] = []
     case = _existing_case(runner, case_id, action)
-    if case["status"] == WeakStatus.LIFTED.value:
-        errors.append(CommandProblem(Reason.ALREADY_LIFTED, "id", f"case {case_id} was lifted on {case['lifted_on']}"))
+    if not never_lifted(case):
+        errors.append(CommandProblem(Reason.ALREADY_LIFTED, "id", f"case {case_id} was {lifted_text(case)}"))
     elif lifted_on < case["flagged_on"]:
         errors.append(CommandProblem(Reason.BAD_ORDER, "liftedOn",
                                 f"case {case_id} was flagged on {case['flagged_on']}; it cannot be lifted on {lifted_on}"))
