@@ -14,12 +14,13 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from redengine.errors import RedEngineError
+from redengine.errors import EngineTimeout, RedEngineError
 from redengine.services import tokens
 
 log = logging.getLogger("redengine.api")
 
 PRINCIPAL_KEY = "principal"  # in scope["state"], read as request.state.principal
+DEADLINE_KEY = "deadline"    # in scope["state"]: when the request's time is up (time.monotonic())
 
 
 def bearer(headers: Headers) -> str | None:
@@ -45,6 +46,11 @@ def unavailable() -> JSONResponse:
                                      "extensions": {"code": "ENGINE_UNAVAILABLE"}}]}, status_code=503)
 
 
+def timed_out() -> JSONResponse:
+    return JSONResponse({"errors": [{"message": "the token lookup ran out of the request's time; try again later",
+                                     "extensions": {"code": EngineTimeout.code}}]}, status_code=503)
+
+
 class BearerAuth:
     """ASGI wrapper: put the token's Principal in the request state, or answer 401."""
 
@@ -64,9 +70,17 @@ class BearerAuth:
             await unauthorized("missing bearer token: send `Authorization: Bearer <token>` "
                                "(create one with `redengine token create --role …`)")(scope, receive, send)
             return
-        runner = scope["app"].state.runner
-        try:
-            principal = await run_in_threadpool(tokens.authenticate, runner, token)
+        state = scope["app"].state
+        pool = getattr(state, "engine_pool", None)
+        try:  # in the engine pool, like the request's other engine work, within the request's time (api/serving.py)
+            if pool is not None:
+                at = scope.setdefault("state", {})[DEADLINE_KEY] = pool.deadline()
+                principal = await pool.call(tokens.authenticate, state.runner, token, at=at)
+            else:
+                principal = await run_in_threadpool(tokens.authenticate, state.runner, token)
+        except EngineTimeout:
+            await timed_out()(scope, receive, send)
+            return
         except RedEngineError:
             log.exception("token lookup failed")
             await unavailable()(scope, receive, send)

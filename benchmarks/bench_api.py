@@ -13,24 +13,48 @@ ask over HTTP with an admin bearer token (httpx, one keep-alive connection):
     secretary, liaison cadres, commissioner), paged 500 at a time, with the engine round trips.
 Prints medians and p99s in ms, and API/raw ratios. Aims (issue 3): appointmentCheck p99 < 20 ms and
 API/raw < 2 at scale 40; district coverage < 1 s at scale 40.
+
+`--nodelay` times a keep-alive http.client's GET /healthz on a socket bound without TCP_NODELAY (as
+before the fix) and as `redengine serve` binds it now, interleaved.
+
+`--serving` (issue 9) measures serving under load instead, at the largest scale: the server runs in a
+process of its own (`redengine serve`'s socket and uvicorn), in four variants, interleaved over
+`--rounds` rounds (each round starts the engine afresh with the variant's query threads):
+  - before: GraphQL executed on the event loop (create_app(offload=False)), FalkorDB's default 2 threads;
+  - after: the engine pool (api/serving.py), FalkorDB with a thread per API worker;
+  - after + uvloop/httptools: the same, with uvicorn's uvloop event loop and httptools parser;
+  - after + GIL switch interval 1 ms: `sys.setswitchinterval(0.001)` in the server, as `redengine serve`
+    sets it (the other variants keep Python's default 5 ms).
+In each: one client's sequential appointmentCheck and /healthz (keep-alive); then `--clients` clients
+asking appointmentCheck with a random pause (0–200 ms) between requests, and one asking /healthz every
+50 ms, for `--window` seconds, once alone and once while another client asks for the district's
+coverage back to back. Prints p50/p99 in ms, each the median over the rounds. Aim: appointmentCheck
+p99 < 50 ms while the coverage runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import os
 import random
+import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
+import httpx
 from bench_common import Served, ms, timed
 
 from redengine.demo import load_demo
 from redengine.demo.district import DEFAULT_AS_OF
+from redengine.graph.embedded import DEFAULT_THREADS
 from redengine.graph.falkor import EmbeddedServer, FalkorRunner
 from redengine.graph.statements import read as statement
-from redengine.services import coverage
+from redengine.services import coverage, tokens
 from redengine.services import queries as Q
 
 AS_OF = DEFAULT_AS_OF.isoformat()
@@ -132,6 +156,217 @@ def bench_scale(scale: float, args, base: Path) -> list[tuple]:
     return rows
 
 
+#: the API server of one variant, in its own process: argv data_dir graph offload loop http switch-interval;
+#: prints its port
+SERVE = r"""
+import sys
+from pathlib import Path
+import uvicorn
+from redengine.api.app import create_app
+from redengine.api.cli import _bind
+from redengine.graph.falkor import EmbeddedServer, FalkorRunner
+data_dir, graph, offload, loop, http, switch = sys.argv[1:7]
+sys.setswitchinterval(float(switch))
+runner = FalkorRunner(EmbeddedServer(Path(data_dir)).start().socket_path, graph)
+sock = _bind("127.0.0.1", 0)
+print(sock.getsockname()[1], flush=True)
+app = create_app(runner=runner, offload=offload == "1")
+uvicorn.Server(uvicorn.Config(app, loop=loop, http=http, log_level="warning", lifespan="on")).run(sockets=[sock])
+"""
+
+#: name → (offload, engine threads, uvicorn loop, uvicorn http, GIL switch interval)
+VARIANTS = {
+    "before (on the event loop, 2 engine threads)": (False, 2, "asyncio", "h11", 0.005),
+    "after (engine pool, thread per worker)": (True, DEFAULT_THREADS, "asyncio", "h11", 0.005),
+    "after + uvloop/httptools": (True, DEFAULT_THREADS, "uvloop", "httptools", 0.005),
+    "after + GIL switch interval 1 ms": (True, DEFAULT_THREADS, "asyncio", "h11", 0.001),
+}
+
+
+def serving_round(data_dir: Path, variant: tuple, args) -> dict[str, tuple[float, float]]:
+    """One variant once: the engine started with its threads, the server in its own process, the loads."""
+    offload, threads, loop, http, switch = variant
+    server = EmbeddedServer(data_dir, threads=threads).start()
+    runner = FalkorRunner(server.socket_path, "bench", server=server)
+    proc = None
+    try:
+        district = runner.read(DISTRICT)[0]["id"]
+        page = runner.read(Q.PEOPLE_PAGE_WITH["LIAISES_WITH"], {"as_of": AS_OF, "skip": 0, "limit": 100_000})[0]
+        cadres = random.Random(2017).sample([p["id"] for p in page["page"]], 50)
+        auth = {"Authorization": f"Bearer {tokens.create(runner, 'admin', name='bench').token}"}
+        proc = subprocess.Popen([sys.executable, "-c", SERVE, str(data_dir), "bench", "1" if offload else "0", loop, http, str(switch)],
+                                stdout=subprocess.PIPE, text=True, env=os.environ)
+        base = f"http://127.0.0.1:{int(proc.stdout.readline())}"
+        out = {}
+        with httpx.Client(base_url=base, headers=auth, timeout=300) as c:
+            def check(i: int) -> dict:
+                return _ok(c.post("/graphql", json={"query": CHECK, "variables": {"p": cadres[i % 50], "d": AS_OF}}))
+            for i in range(10):
+                check(i)
+            out["sequential appointmentCheck"] = ms(timed(check, args.checks))
+            out["sequential /healthz"] = ms(timed(lambda i: c.get("/healthz"), args.checks))
+        for heavy in (False, True):
+            checks, health, coverages = _load(base, auth, cadres, district, heavy, args)
+            tag = "while coverage runs" if heavy else "alone"
+            out[f"{args.clients} clients appointmentCheck, {tag}"] = ms(checks)
+            out[f"/healthz beside them, {tag}"] = ms(health)
+            if heavy:
+                out["district coverage beside them"] = ms(coverages)
+        return out
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait()
+        runner.close()
+
+
+def _ok(response) -> dict:
+    body = response.json()
+    if response.status_code != 200 or body.get("errors"):
+        raise SystemExit(f"API error: {response.status_code} {body}")
+    return body["data"]
+
+
+def _load(base: str, auth: dict, cadres: list[str], district: str, heavy: bool, args):
+    """`args.clients` clients and a /healthz prober for `args.window` s; with `heavy`, coverage back to back."""
+    stop, coverages = threading.Event(), []
+
+    def coverage_client():
+        with httpx.Client(base_url=base, headers=auth, timeout=300) as c:
+            while not stop.is_set():
+                t = time.perf_counter()
+                _ok(c.post("/graphql", json={"query": COVERAGE, "variables": {"s": district, "d": AS_OF}}))
+                coverages.append(time.perf_counter() - t)
+
+    checks, health, window = [], [], {}
+
+    async def start(ready: asyncio.Barrier) -> float:
+        """When everyone has connected and warmed up: the end of the window."""
+        if await ready.wait() == 0:
+            window["end"] = time.perf_counter() + args.window
+        await ready.wait()
+        return window["end"]
+
+    async def client(i: int, ready: asyncio.Barrier):
+        pause = random.Random(i)
+        async with httpx.AsyncClient(base_url=base, headers=auth, timeout=300) as c:
+            for k in range(3):  # connect and warm up: not counted
+                _ok(await c.post("/graphql", json={"query": CHECK, "variables": {"p": cadres[(i + k) % 50], "d": AS_OF}}))
+            end = await start(ready)
+            while time.perf_counter() < end:
+                t = time.perf_counter()
+                _ok(await c.post("/graphql", json={"query": CHECK, "variables": {"p": cadres[(i + len(checks)) % 50], "d": AS_OF}}))
+                checks.append(time.perf_counter() - t)
+                await asyncio.sleep(pause.uniform(0, 0.2))
+
+    async def prober(ready: asyncio.Barrier):
+        async with httpx.AsyncClient(base_url=base, timeout=300) as c:
+            await c.get("/healthz")
+            end = await start(ready)
+            while time.perf_counter() < end:
+                t = time.perf_counter()
+                await c.get("/healthz")
+                health.append(time.perf_counter() - t)
+                await asyncio.sleep(0.05)
+
+    async def everyone():
+        ready = asyncio.Barrier(args.clients + 1)
+        await asyncio.gather(*(client(i, ready) for i in range(args.clients)), prober(ready))
+
+    thread = threading.Thread(target=coverage_client)
+    if heavy:
+        thread.start()
+        time.sleep(0.3)
+    try:
+        asyncio.run(everyone())
+    finally:
+        stop.set()
+        if heavy:
+            thread.join()
+    return checks, health, coverages
+
+
+def bench_serving(args, base: Path) -> None:
+    scale = max(float(s) for s in args.scales.split(","))
+    data_dir = base / f"scale-{scale:g}"
+    server = EmbeddedServer(data_dir).start()
+    runner = FalkorRunner(server.socket_path, "bench", server=server)
+    try:
+        if not runner.read(ANY_UNIT):
+            t = time.perf_counter()
+            load_demo(runner, scale=scale)
+            runner.compact()
+            print(f"scale {scale:g}: demo loaded in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    finally:
+        runner.close()
+    results: dict[str, list[dict]] = {name: [] for name in VARIANTS}
+    names = list(VARIANTS)
+    for r in range(args.rounds):
+        for name in names[r % len(names):] + names[:r % len(names)]:  # interleaved, a different order each round
+            print(f"round {r + 1}: {name}", file=sys.stderr)
+            results[name].append(serving_round(data_dir, VARIANTS[name], args))
+    rows = list(results[names[0]][0])
+    head = f"{'scale ' + format(scale, 'g') + ', p50 / p99 in ms':<48}" + "".join(f"{n[:30]:>32}" for n in names)
+    print(head)
+    print("-" * len(head))
+    for row in rows:
+        cells = []
+        for name in names:
+            p50 = statistics.median(x[row][0] for x in results[name])
+            p99 = statistics.median(x[row][1] for x in results[name])
+            cells.append(f"{p50:>9.1f} / {p99:<9.1f}")
+        print(f"{row:<48}" + "".join(f"{c:>32}" for c in cells))
+    print(f"medians over {args.rounds} interleaved rounds; the server in its own process; "
+          f"{args.clients} clients pause 0–200 ms between requests; window {args.window:g} s")
+
+
+def bench_nodelay(rounds: int = 3, n: int = 60) -> None:
+    """http.client (keep-alive) GET /healthz on a socket bound as before the fix (no protocol number, so
+    asyncio set no TCP_NODELAY) and as `_bind` binds it now; interleaved rounds, medians in ms."""
+    import http.client
+    import socket
+
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+
+    from redengine.api.cli import UVICORN_HTTP, UVICORN_LOOP, _bind
+    from redengine.api.health import healthz
+
+    def old_bind() -> socket.socket:
+        family, _, _, _, addr = socket.getaddrinfo("127.0.0.1", 0, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.bind(addr)
+        sock.listen()
+        return sock
+
+    import uvicorn
+
+    medians: dict[str, list[float]] = {"before (no TCP_NODELAY)": [], "after (_bind)": []}
+    for _ in range(rounds):
+        for name, bind in (("before (no TCP_NODELAY)", old_bind), ("after (_bind)", lambda: _bind("127.0.0.1", 0))):
+            sock = bind()
+            server = uvicorn.Server(uvicorn.Config(Starlette(routes=[Route("/healthz", healthz)]), log_level="warning",
+                                                   loop=UVICORN_LOOP, http=UVICORN_HTTP))
+            thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+            thread.start()
+            while not server.started:
+                time.sleep(0.01)
+            c = http.client.HTTPConnection("127.0.0.1", sock.getsockname()[1])
+
+            def get(_i):
+                c.request("GET", "/healthz")
+                c.getresponse().read()
+            get(0)
+            medians[name].append(ms(timed(get, n))[0])
+            c.close()
+            server.should_exit = True
+            thread.join()
+            sock.close()
+    for name, xs in medians.items():
+        print(f"http.client keep-alive GET /healthz, {name}: median {statistics.median(xs):.2f} ms "
+              f"(rounds: {', '.join(f'{x:.2f}' for x in xs)})")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scales", default="1,40")
@@ -139,7 +374,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--coverages", type=int, default=20, help="district coverages at scale <= 1")
     ap.add_argument("--big-coverages", type=int, default=8, help="district coverages at larger scales")
     ap.add_argument("--data-dir", type=Path, help="keep the loaded graphs here (scale-N folders) to reuse them")
+    ap.add_argument("--serving", action="store_true", help="measure serving under load (before/after, see above)")
+    ap.add_argument("--rounds", type=int, default=3, help="--serving: interleaved rounds of each variant")
+    ap.add_argument("--clients", type=int, default=20, help="--serving: concurrent appointmentCheck clients")
+    ap.add_argument("--window", type=float, default=8.0, help="--serving: seconds each load runs")
+    ap.add_argument("--nodelay", action="store_true", help="measure TCP_NODELAY's effect on a keep-alive http.client")
     args = ap.parse_args(argv)
+    if args.nodelay:
+        bench_nodelay()
+        return 0
+    if args.serving:
+        with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:
+            bench_serving(args, args.data_dir or Path(tmp))
+        return 0
     scales = [float(s) for s in args.scales.split(",")]
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-api-") as tmp:

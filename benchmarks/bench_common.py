@@ -10,6 +10,7 @@ import httpx
 import uvicorn
 
 from redengine.api.app import create_app
+from redengine.api.cli import UVICORN_HTTP, UVICORN_LOOP
 from redengine.services import tokens
 
 
@@ -40,6 +41,7 @@ class Served:
     def __init__(self, runner):
         self.runner = runner
         self.server = uvicorn.Server(uvicorn.Config(create_app(runner=runner), host="127.0.0.1", port=0,
+                                                    loop=UVICORN_LOOP, http=UVICORN_HTTP,
                                                     log_level="warning", lifespan="on"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

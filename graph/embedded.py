@@ -36,6 +36,10 @@ STATE_FILE = "server.json"
 LOG_FILE = "falkordb.log"
 #: rewrite persistence by itself once the increment doubles and passes this size
 AUTO_REWRITE_MIN = "16mb"
+#: FalkorDB's query threads (its default: one per core). Two long reads on a 2-core machine took both
+#: default threads and every small read queued behind them (appointmentCheck p50 240 ms); with as
+#: many threads as the API has workers the OS shares the cores instead (p50 95–136 ms; benchmarks/README.md)
+DEFAULT_THREADS = 8
 
 
 def _child_setup() -> None:  # runs in the child between fork and exec
@@ -92,9 +96,11 @@ def binaries() -> tuple[str, str]:
 class EmbeddedServer:
     """Start, attach to, or restart the FalkorDB server for one data directory."""
 
-    def __init__(self, data_dir: Path, start_timeout: float = 60.0, progress: Callable[[str], None] | None = None):
+    def __init__(self, data_dir: Path, start_timeout: float = 60.0, progress: Callable[[str], None] | None = None,
+                 threads: int = DEFAULT_THREADS):
         self.data_dir = Path(data_dir).resolve()
         self.start_timeout = start_timeout
+        self.threads = threads  # the server's query threads, when this process starts it
         self.socket_path: str | None = None
         self.owned = False
         self._proc: subprocess.Popen[bytes] | None = None
@@ -172,7 +178,7 @@ class EmbeddedServer:
             "--aof-use-rdb-preamble", "yes", "--auto-aof-rewrite-percentage", "100",
             "--auto-aof-rewrite-min-size", AUTO_REWRITE_MIN, "--aof-load-truncated", "yes",
             "--save", "", "--logfile", str(log), "--daemonize", "no",
-            "--loadmodule", module,
+            "--loadmodule", module, "THREAD_COUNT", str(self.threads),
         ]
         lock_fd = self._lock_fd
         assert lock_fd is not None

@@ -18,7 +18,8 @@ def open_runner(settings: Settings) -> Runner:
     from redengine.graph.embedded import EmbeddedServer
     from redengine.graph.falkor import FalkorRunner
 
-    server = EmbeddedServer(settings.data_dir, start_timeout=settings.start_timeout).start()
+    # as many engine threads as API workers: a small read never queues behind the long ones
+    server = EmbeddedServer(settings.data_dir, start_timeout=settings.start_timeout, threads=settings.api_workers).start()
     try:
         # The runner keeps the server even when attached: if its owner exits, the runner adopts the folder.
         return FalkorRunner(server.socket_path, settings.graph_name, server=server)

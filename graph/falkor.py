@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from redengine.errors import EngineError, EngineReadOnly, EngineUnavailable, UniquenessError
-from redengine.graph import datadir, queries
+from redengine.errors import EngineError, EngineReadOnly, EngineTimeout, EngineUnavailable, UniquenessError
+from redengine.graph import datadir, deadline, queries
 from redengine.graph.embedded import LOCK_FILE, LOG_FILE, STATE_FILE, EmbeddedServer  # noqa: F401  (re-exported)
 from redengine.graph.statements import Statement, schema
 from redengine.graph.values import plain, to_params
@@ -46,9 +46,13 @@ def _gone_errors() -> tuple[type[BaseException], ...]:
 
 
 _GONE = _gone_errors()
+#: how long `compact` waits for a rewrite already running before it asks for its own
+COMPACT_WAIT = 60.0
 #: redis refusing writes: a failed save (MISCONF), memory (OOM), a replica (READONLY), a full disk
 _REFUSES_WRITES = re.compile(r"^(MISCONF|OOM|READONLY)\b|No space left on device|maxmemory", re.M)
 _UNIQUE = re.compile(r"unique constraint violation.*?type (\w+)", re.I | re.S)
+#: FalkorDB's answer when a read ran past its `timeout`: the server aborted it
+_TIMED_OUT = "Query timed out"
 
 
 class FalkorRunner:
@@ -128,17 +132,22 @@ class FalkorRunner:
         if "falkordb" not in statement.engines:
             raise EngineError(f"statement {statement.name} is not for FalkorDB", statement.name)
         p = to_params(dict(params or {}))
+        left = deadline.read_timeout() if read_only else None
+        # FalkorDB aborts a read past its timeout on the server (it ignores one on writes)
+        timeout = None if left is None else max(1, int(left * 1000))
         self.round_trips += 1
         try:
             try:
-                res = self._graph.ro_query(statement.cypher, p) if read_only else self._graph.query(statement.cypher, p)
+                res = self._graph.ro_query(statement.cypher, p, timeout) if read_only else self._graph.query(statement.cypher, p)
             except _GONE:
                 if not self._recover() or not read_only:
                     raise  # a write's fate is unknown: never sent twice behind the caller's back
-                res = self._graph.ro_query(statement.cypher, p)
+                res = self._graph.ro_query(statement.cypher, p, timeout)
         except Exception as e:  # the client raises redis.ResponseError and ConnectionError
             if read_only and "empty key" in str(e):
                 return []  # the graph has never been written to: nothing to read yet
+            if read_only and timeout is not None and _TIMED_OUT in str(e):
+                raise EngineTimeout(deadline.budget() or left or 0, statement.name) from e
             raise self._wrap(e, statement, p) from e
         names = [h[1] for h in res.header]
         return [{n: plain(v) for n, v in zip(names, row, strict=False)} for row in res.result_set]
@@ -231,15 +240,22 @@ class FalkorRunner:
 
     def compact(self) -> None:
         """Rewrite persistence as a snapshot (in the background), so the next start loads it instead
-        of replaying every command; called after a load. A rewrite already running is left to finish."""
+        of replaying every command; called after a load. If a rewrite is already running (the engine
+        starts one by itself when the file has doubled), it began before the last writes, which would
+        stay behind in the increment: wait for it (up to COMPACT_WAIT seconds), then ask again."""
         import redis
 
-        try:
-            self.connection.bgrewriteaof()
-        except redis.ResponseError:
-            return
-        except _GONE as e:
-            raise EngineUnavailable(f"the embedded FalkorDB server is unreachable: {e}") from e
+        deadline = time.monotonic() + COMPACT_WAIT
+        while True:
+            try:
+                self.connection.bgrewriteaof()
+                break
+            except redis.ResponseError as e:
+                if "already in progress" not in str(e) or time.monotonic() > deadline:
+                    return  # the next start or growth compacts it
+                time.sleep(0.1)
+            except _GONE as e:
+                raise EngineUnavailable(f"the embedded FalkorDB server is unreachable: {e}") from e
         if self._server is not None:
             with contextlib.suppress(Exception):
                 if self.connection.dbsize() > 0:

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from redengine.config import Neo4jSettings
-from redengine.errors import ConfigError, EngineError, EngineReadOnly, EngineUnavailable, UniquenessError
-from redengine.graph import queries
+from redengine.errors import ConfigError, EngineError, EngineReadOnly, EngineTimeout, EngineUnavailable, UniquenessError
+from redengine.graph import deadline, queries
 from redengine.graph.statements import Statement, schema
 from redengine.graph.values import plain, to_params
 
@@ -22,6 +22,8 @@ _READ_ONLY_CODES = frozenset({
     "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase", "Neo.ClientError.Cluster.NotALeader",
     "Neo.TransientError.General.OutOfMemoryError", "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
 })
+#: a transaction ended by its timeout (TransactionTimedOut, …TimedOutClientConfiguration)
+_TIMED_OUT = "Neo.ClientError.Transaction.TransactionTimedOut"
 _ALREADY = re.compile(r"already exists with label `(\w+)` and property `\w+` = '([^']*)'")
 
 
@@ -68,8 +70,10 @@ class Neo4jRunner:
 
     def read(self, statement: Statement, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         self._check(statement)
+        left = deadline.read_timeout()  # the server ends the transaction past it (and frees its resources)
+        query = statement.cypher if left is None else self._neo4j.Query(statement.cypher, timeout=left)
         return self._call(statement, lambda: self._driver.execute_query(  # type: ignore[no-any-return]
-            statement.cypher, to_params(dict(params or {})), database_=self.settings.database,
+            query, to_params(dict(params or {})), database_=self.settings.database,
             routing_=self._neo4j.RoutingControl.READ,
             result_transformer_=lambda r: [plain(rec.data()) for rec in r],
         ))
@@ -114,6 +118,8 @@ class Neo4jRunner:
         except (nx.ServiceUnavailable, nx.SessionExpired) as e:
             raise EngineUnavailable(f"Neo4j at {self.settings.uri} is unreachable: {_first_line(e)}") from e
         except nx.Neo4jError as e:
+            if (e.code or "").startswith(_TIMED_OUT):
+                raise EngineTimeout(deadline.budget() or 0, name) from e
             if e.code in _READ_ONLY_CODES or "No space left on device" in str(e):
                 raise EngineReadOnly(f"Neo4j refuses writes ({name}): {_first_line(e)}", name) from e
             raise EngineError(f"Neo4j rejected {name}: {_first_line(e)}", name) from e

@@ -52,6 +52,11 @@ class Settings:
     start_timeout: float = 60.0
     #: sensitive values (ID numbers, phones) one API token may read a minute (REDENGINE_SENSITIVE_READS_PER_MINUTE)
     sensitive_reads_per_minute: int = 6000
+    #: worker threads that run the API's requests (their engine work) off the event loop (REDENGINE_API_WORKERS)
+    api_workers: int = 8
+    #: seconds one API request may take before it is answered TIMEOUT and its engine read aborted
+    #: (REDENGINE_API_TIMEOUT_SECONDS)
+    api_timeout: float = 30.0
     #: request limits of the API (REDENGINE_API_*)
     api: ApiLimits = field(default_factory=ApiLimits)
 
@@ -71,17 +76,23 @@ class Settings:
                 database=env.get("NEO4J_DATABASE", "neo4j"),
             )
         data_dir = Path(env.get("REDENGINE_DATA_DIR") or Path.cwd() / ".redengine-data")
-        raw = env.get("REDENGINE_START_TIMEOUT") or "60"
-        try:
-            start_timeout = float(raw)
-        except ValueError:
-            start_timeout = -1.0
-        if not start_timeout > 0:
-            raise ConfigError(f"REDENGINE_START_TIMEOUT must be a number of seconds above 0, not {raw!r}")
         return cls(neo4j=neo, data_dir=data_dir, graph_name=env.get("REDENGINE_GRAPH", "redengine"),
-                   start_timeout=start_timeout,
+                   start_timeout=_seconds(env, "REDENGINE_START_TIMEOUT", 60.0),
                    sensitive_reads_per_minute=_positive_int(env, "REDENGINE_SENSITIVE_READS_PER_MINUTE", 6000),
-                   api=ApiLimits.from_env(env))
+                   api=ApiLimits.from_env(env),
+                   api_workers=_positive_int(env, "REDENGINE_API_WORKERS", 8),
+                   api_timeout=_seconds(env, "REDENGINE_API_TIMEOUT_SECONDS", 30.0))
+
+
+def _seconds(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name) or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise ConfigError(f"{name} must be a number of seconds above 0, not {raw!r}")
+    return value
 
 
 def _positive_int(env: dict[str, str], name: str, default: int) -> int:

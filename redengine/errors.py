@@ -36,6 +36,17 @@ class EngineReadOnly(EngineError):
     code = "ENGINE_READ_ONLY"
 
 
+class EngineTimeout(EngineError):
+    """The work ran out of its time (an API request's REDENGINE_API_TIMEOUT_SECONDS); the engine
+    aborted the read that was running, so nothing is left busy."""
+
+    code = "TIMEOUT"
+
+    def __init__(self, seconds: float, statement: str | None = None):
+        self.seconds = seconds
+        super().__init__(f"the request ran out of its {seconds:g} s", statement)
+
+
 class DataDirInUse(EngineUnavailable):
     """Another process owns the embedded engine's data directory."""
 

@@ -1,0 +1,89 @@
+"""Requests' engine work runs off the event loop, in a bounded pool of worker threads, within a deadline.
+
+The runners are synchronous, and GraphQL resolvers, DataLoaders and audit writes call them from
+coroutines; run on the event loop, one heavy request (a district coverage) stalled every other
+request and `/healthz` behind it. So each GraphQL execution runs *as a whole* in a worker thread,
+on that thread's own event loop (DataLoader batching works there unchanged), and the server's loop
+only parses HTTP and awaits the result. One hand-off per request rather than one per engine call:
+a request makes several engine calls, and each hand-off back to a loop thread that another thread
+keeps busy costs up to a GIL switch interval (measured: benchmarks/README.md).
+
+The pool has `REDENGINE_API_WORKERS` threads; each uses at most one engine connection at a time
+(the FalkorDB client's pool opens connections as threads need them; Neo4j's holds 100 by default),
+so the pool bounds the engine work in flight. Every request runs within
+`REDENGINE_API_TIMEOUT_SECONDS` (graph/deadline.py): each engine read gets the time left, and the
+engine aborts a read that runs past it. Should Python-side work outlast the deadline, the client
+is answered TIMEOUT anyway; the worker finishes in the background and its next read stops at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from redengine.errors import EngineTimeout
+from redengine.graph import deadline
+
+T = TypeVar("T")
+
+#: after the deadline, how long the loop still waits for a worker to answer (its engine read was
+#: aborted at the deadline; this covers shaping what it already had into an error)
+GRACE_SECONDS = 1.0
+
+
+class EnginePool:
+    """A bounded pool of worker threads, each with its own event loop, for requests' engine work."""
+
+    def __init__(self, workers: int, timeout: float):
+        if workers < 1:
+            raise ValueError(f"REDENGINE_API_WORKERS must be at least 1, not {workers}")
+        self.workers = workers
+        self.timeout = timeout
+        self._local = threading.local()
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="redengine-api")
+
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        loop = getattr(self._local, "loop", None)
+        if loop is None:
+            loop = self._local.loop = asyncio.new_event_loop()
+        return loop
+
+    def deadline(self) -> float:
+        """The deadline (a `time.monotonic()` value) of a request arriving now."""
+        return time.monotonic() + self.timeout
+
+    async def _submit(self, work: Callable[[], T], at: float) -> T:
+        context = contextvars.copy_context()  # what the caller's context holds (e.g. for logging)
+        future = self._executor.submit(context.run, work)
+        try:
+            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)),
+                                          max(0.0, at - time.monotonic()) + GRACE_SECONDS)
+        except TimeoutError:
+            raise EngineTimeout(self.timeout) from None
+
+    async def call(self, fn: Callable[..., T], *args: Any, at: float | None = None) -> T:
+        """`fn(*args)` in a worker, before the deadline `at` (default: the timeout from now)."""
+        at = self.deadline() if at is None else at
+
+        def work() -> T:
+            with deadline.within(self.timeout, at):
+                return fn(*args)
+        return await self._submit(work, at)
+
+    async def run(self, make: Callable[[], Awaitable[T]], at: float | None = None) -> T:
+        """The coroutine `make()` to completion on a worker's own event loop, before the deadline `at`."""
+        at = self.deadline() if at is None else at
+
+        def work() -> T:
+            with deadline.within(self.timeout, at):
+                return self._loop().run_until_complete(make())
+        return await self._submit(work, at)
+
+    def close(self) -> None:
+        """Stop taking work; running requests finish in their threads (their reads are bounded)."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
