@@ -22,11 +22,12 @@ import uvicorn
 
 from redengine.api.app import create_app
 from redengine.api.cli import UVICORN_HTTP, UVICORN_LOOP, _bind
-from redengine.api.serving import EnginePool
+from redengine.api.serving import GRACE_SECONDS, EnginePool
 from redengine.config import Settings
 from redengine.demo import load_demo
 from redengine.demo.district import DEFAULT_AS_OF
 from redengine.errors import ConfigError, EngineTimeout
+from redengine.graph import deadline
 from redengine.graph.apply import apply_schema
 from redengine.graph.falkor import FalkorRunner
 from redengine.graph.statements import read
@@ -37,6 +38,14 @@ AS_OF = DEFAULT_AS_OF.isoformat()
 DISTRICT = read("test.serving.district", "MATCH (u:Unit) WHERE u.kind = 'district' RETURN u.id AS id ORDER BY id LIMIT 1")
 COVERAGE = """query($s: ID, $d: Date) { coverage(scope: $s, asOf: $d) { villages villagesWithLiaison
   gaps(first: 500) { totalCount nodes { kind unit { id } } } } }"""
+HEAVY = read("test.serving.heavy", "MATCH (a:Person), (b:Unit) WHERE a.name < b.name RETURN count(*) AS n")
+FREE_PERSON = read("test.serving.free_person",
+                   "MATCH (p:Person) WHERE NOT (p)-[:LIAISES_WITH]->() RETURN p.id AS id ORDER BY id LIMIT 1")
+A_VILLAGE = read("test.serving.a_village", "MATCH (u:Unit) WHERE u.kind = 'village' RETURN u.id AS id ORDER BY id LIMIT 1")
+LIAISON_OF = read("test.serving.liaison_of",
+                  "MATCH (p:Person {id: $person})-[l:LIAISES_WITH]->(u:Unit {id: $unit}) RETURN count(l) AS n")
+START_LIAISON = """mutation($p: ID!, $u: ID!, $d: Date!) { startLiaison(personId: $p, unitId: $u, from: $d) {
+  ok errors { code message } } }"""
 CHECK = """query($p: ID!, $d: Date) { appointmentCheck(personId: $p, asOf: $d) { verdict person { id } } }"""
 
 
@@ -155,6 +164,34 @@ def test_a_request_past_its_timeout_is_stopped_with_a_clear_code_and_frees_the_e
     # the same question within the default timeout is answered
     with served(district) as (base, auth), httpx.Client(base_url=base, headers=auth, timeout=120) as c:
         assert _ok(c.post("/graphql", json={"query": COVERAGE, "variables": {"s": d, "d": AS_OF}}))["coverage"]["villages"] > 0
+
+
+@pytest.mark.slow
+def test_a_mutation_past_its_timeout_is_answered_with_its_real_outcome(district):
+    """A write waits for the engine's running reads (FalkorDB locks the graph to write). The server used
+    to answer such a mutation TIMEOUT "…was stopped" at its deadline, and then the write happened anyway."""
+    pair = {"person": district.read(FREE_PERSON)[0]["id"], "unit": district.read(A_VILLAGE)[0]["id"]}
+    long_read: dict = {}
+
+    def hold_the_graph():  # a read far longer than 4 s, stopped by the engine at 4 s
+        t = time.perf_counter()
+        with deadline.within(4), contextlib.suppress(EngineTimeout):
+            district.read(HEAVY)
+        long_read["seconds"] = time.perf_counter() - t
+
+    with served(district, Settings(api_timeout=0.2)) as (base, auth):
+        reader = threading.Thread(target=hold_the_graph)
+        reader.start()
+        time.sleep(0.3)  # the long read is running
+        with httpx.Client(base_url=base, headers=auth, timeout=120) as c:
+            body = c.post("/graphql", json={"query": START_LIAISON,
+                                            "variables": {"p": pair["person"], "u": pair["unit"], "d": "2030-01-01"}}).json()
+        reader.join()
+    assert long_read["seconds"] > 0.3 + 0.2 + GRACE_SECONDS, "the write did not have to wait: the test means nothing"
+    written = district.read(LIAISON_OF, {"person": pair["person"], "unit": pair["unit"]})[0]["n"]
+    assert not body.get("errors"), body
+    assert body["data"]["startLiaison"] == {"ok": True, "errors": []}
+    assert written == 1
 
 
 def test_python_work_past_the_deadline_is_answered_timeout_while_the_worker_finishes():
