@@ -30,6 +30,7 @@ import contextvars
 import threading
 import time
 from collections.abc import Awaitable, Callable
+import concurrent.futures
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -91,6 +92,7 @@ class EnginePool:
         self.timeout = timeout
         self._local = threading.local()
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="redengine-api")
+        self._running: set[concurrent.futures.Future] = set()  # submitted work not yet finished (for close)
 
     def _loop(self) -> asyncio.AbstractEventLoop:
         loop = getattr(self._local, "loop", None)
@@ -106,7 +108,10 @@ class EnginePool:
         outcome = Outcome()
         context = contextvars.copy_context()  # what the caller's context holds (e.g. for logging)
         context.run(_OUTCOME.set, outcome)
-        result = asyncio.wrap_future(self._executor.submit(context.run, work))
+        submitted = self._executor.submit(context.run, work)
+        self._running.add(submitted)
+        submitted.add_done_callback(self._running.discard)
+        result = asyncio.wrap_future(submitted)
         try:
             return await asyncio.wait_for(asyncio.shield(result), max(0.0, at - time.monotonic()) + GRACE_SECONDS)
         except TimeoutError:
@@ -133,5 +138,8 @@ class EnginePool:
         return await self._submit(work, at)
 
     def close(self) -> None:
-        """Stop taking work; running requests finish in their threads (their reads are bounded)."""
+        """Stop taking work and wait (at most the request timeout and its grace) for the running work to
+        finish: the runner is closed only after this, and closing the engine under a worker that is
+        writing would log a committed write as failed."""
         self._executor.shutdown(wait=False, cancel_futures=True)
+        concurrent.futures.wait(list(self._running), timeout=self.timeout + GRACE_SECONDS)

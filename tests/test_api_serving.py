@@ -206,6 +206,26 @@ def test_python_work_past_the_deadline_is_answered_timeout_while_the_worker_fini
         pool.close()
 
 
+def test_closing_the_pool_waits_for_running_work():
+    """The runner (the embedded engine) is closed after the pool: a worker still writing must finish first.
+    close() used to return at once, and SIGTERM stopped the engine under a running write."""
+    pool, done = EnginePool(workers=1, timeout=5), threading.Event()
+
+    def work():
+        time.sleep(0.3)
+        done.set()
+
+    async def close_while_running():
+        running = asyncio.create_task(pool.call(work))
+        await asyncio.sleep(0.05)  # the worker has begun
+        await asyncio.to_thread(pool.close)
+        closed_after_work = done.is_set()
+        await running
+        return closed_after_work
+
+    assert asyncio.run(close_while_running())
+
+
 def test_the_deadline_reaches_engine_reads_in_the_worker(runner):
     """A read made after the deadline passed is not sent: TIMEOUT at once."""
     pool = EnginePool(workers=2, timeout=0.01)
