@@ -269,7 +269,9 @@ def test_accepted_connections_have_tcp_nodelay():
 
 @pytest.mark.parametrize("name, raw", [("REDENGINE_API_WORKERS", "0"), ("REDENGINE_API_WORKERS", "many"),
                                        ("REDENGINE_API_TIMEOUT_SECONDS", "0"), ("REDENGINE_API_TIMEOUT_SECONDS", "nan"),
-                                       ("REDENGINE_API_TIMEOUT_SECONDS", "soon")])
+                                       ("REDENGINE_API_TIMEOUT_SECONDS", "soon"), ("REDENGINE_API_WORKERS", "65"),
+                                       ("REDENGINE_API_WORKERS", "100000"), ("REDENGINE_API_TIMEOUT_SECONDS", "1e300"),
+                                       ("REDENGINE_API_TIMEOUT_SECONDS", "3600.5"), ("REDENGINE_API_TIMEOUT_SECONDS", "0.05")])
 def test_bad_serving_settings_are_refused_by_name(name, raw):
     with pytest.raises(ConfigError, match=name):
         Settings.from_env({name: raw})
@@ -279,6 +281,9 @@ def test_serving_settings_are_read():
     s = Settings.from_env({"REDENGINE_API_WORKERS": "3", "REDENGINE_API_TIMEOUT_SECONDS": "2.5"})
     assert (s.api_workers, s.api_timeout) == (3, 2.5)
     assert (Settings.from_env({}).api_workers, Settings.from_env({}).api_timeout) == (8, 30.0)
+    bounds = {"REDENGINE_API_WORKERS": "64", "REDENGINE_API_TIMEOUT_SECONDS": "3600"}
+    assert (Settings.from_env(bounds).api_workers, Settings.from_env(bounds).api_timeout) == (64, 3600.0)
+    assert Settings.from_env({"REDENGINE_API_TIMEOUT_SECONDS": "0.1"}).api_timeout == 0.1
 
 
 def test_the_embedded_engine_has_a_query_thread_per_api_worker(tmp_path):
