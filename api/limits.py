@@ -18,8 +18,8 @@ from redengine.api.engine_errors import MaskErrorsNamingTheEngine
 from redengine.api.input_limits import RefuseOversizedInput
 from redengine.api.inputs import BadInput
 from redengine.api.object_cap import OneErrorOverTheCap, TooManyObjects
-from redengine.api.serving import MutationsFinish
 from redengine.api.ratelimit import RateLimited
+from redengine.api.serving import MutationsFinish
 
 MAX_DEPTH = 12      # deep enough for weakOrganisations → strongPeers → liaisonCadres → person; introspection is exempt
 MAX_ALIASES = 30

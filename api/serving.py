@@ -26,11 +26,11 @@ still have the deadline, and fail cleanly before its write.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextvars
 import threading
 import time
 from collections.abc import Awaitable, Callable
-import concurrent.futures
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -74,7 +74,7 @@ _OUTCOME: contextvars.ContextVar[Outcome | None] = contextvars.ContextVar("reden
 class MutationsFinish(SchemaExtension):
     """Claims the request before a mutation executes, so that it is answered with its real outcome."""
 
-    def on_execute(self):  # type: ignore[override]
+    def on_execute(self):
         outcome = _OUTCOME.get()
         if (outcome is not None and self.execution_context.operation_type == OperationType.MUTATION
                 and not outcome.claim()):

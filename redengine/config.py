@@ -8,7 +8,6 @@ from pathlib import Path
 
 from redengine.errors import ConfigError
 
-
 #: upper bounds of the serving settings: the workers become the embedded engine's THREAD_COUNT (100000
 #: made it spawn threads up to the machine's limit), and FalkorDB refuses every query whose timeout is huge
 MAX_API_WORKERS = 64
