@@ -106,7 +106,7 @@ def create_app(settings: Settings | None = None, *, runner: Runner | None = None
             yield
         finally:
             if pool is not None:
-                pool.close()
+                await run_in_threadpool(pool.close)  # waits for running requests, before the runner closes
             if owned:
                 await run_in_threadpool(r.close)
 

@@ -19,6 +19,7 @@ from redengine.api.input_limits import RefuseOversizedInput
 from redengine.api.inputs import BadInput
 from redengine.api.object_cap import OneErrorOverTheCap, TooManyObjects
 from redengine.api.ratelimit import RateLimited
+from redengine.api.serving import MutationsFinish
 
 MAX_DEPTH = 12      # deep enough for weakOrganisations → strongPeers → liaisonCadres → person; introspection is exempt
 MAX_ALIASES = 30
@@ -52,5 +53,6 @@ def extensions(cache: DocumentCache) -> list:
         RefuseDatesOutOfRange,
         CostLimit,
         OneErrorOverTheCap,
+        MutationsFinish,  # last before execution: a mutation claimed here is answered with its real outcome
         lambda: MaskErrorsNamingTheEngine(should_mask_error=should_mask),  # engine trouble: a clear code
     ]

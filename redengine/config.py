@@ -8,6 +8,11 @@ from pathlib import Path
 
 from redengine.errors import ConfigError
 
+#: upper bounds of the serving settings: the workers become the embedded engine's THREAD_COUNT (100000
+#: made it spawn threads up to the machine's limit), and FalkorDB refuses every query whose timeout is huge
+MAX_API_WORKERS = 64
+MAX_API_TIMEOUT = 3600.0
+
 
 @dataclass(frozen=True)
 class Neo4jSettings:
@@ -82,19 +87,22 @@ class Settings:
                    start_timeout=_seconds(env, "REDENGINE_START_TIMEOUT", 60.0),
                    sensitive_reads_per_minute=_positive_int(env, "REDENGINE_SENSITIVE_READS_PER_MINUTE", 6000),
                    api=ApiLimits.from_env(env),
-                   api_workers=_positive_int(env, "REDENGINE_API_WORKERS", 8),
-                   api_timeout=_seconds(env, "REDENGINE_API_TIMEOUT_SECONDS", 30.0),
+                   api_workers=_positive_int(env, "REDENGINE_API_WORKERS", 8, most=MAX_API_WORKERS),
+                   api_timeout=_seconds(env, "REDENGINE_API_TIMEOUT_SECONDS", 30.0,
+                                        least=0.1, most=MAX_API_TIMEOUT),
                    appointment_window_days=_window_days(env))
 
 
-def _seconds(env: dict[str, str], name: str, default: float) -> float:
+def _seconds(env: dict[str, str], name: str, default: float, least: float = 0.0,
+             most: float = float("inf")) -> float:
     raw = env.get(name) or str(default)
     try:
         value = float(raw)
     except ValueError:
         value = -1.0
-    if not 0 < value < float("inf"):
-        raise ConfigError(f"{name} must be a number of seconds above 0, not {raw!r}")
+    if not (0 < value < float("inf") and least <= value <= most):  # NaN fails every comparison
+        bounds = f"between {least:g} and {most:g}" if most < float("inf") else "above 0"
+        raise ConfigError(f"{name} must be a number of seconds {bounds}, not {raw!r}")
     return value
 
 
@@ -110,7 +118,7 @@ def _window_days(env: dict[str, str]) -> int:
     return days
 
 
-def _positive_int(env: dict[str, str], name: str, default: int) -> int:
+def _positive_int(env: dict[str, str], name: str, default: int, most: int | None = None) -> int:
     from redengine.errors import ConfigError
 
     raw = env.get(name)
@@ -120,6 +128,7 @@ def _positive_int(env: dict[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         value = 0
-    if value <= 0:
-        raise ConfigError(f"{name}={raw!r} must be a whole number above 0")
+    if value <= 0 or (most is not None and value > most):
+        bounds = "above 0" if most is None else f"from 1 to {most}"
+        raise ConfigError(f"{name}={raw!r} must be a whole number {bounds}")
     return value

@@ -22,11 +22,12 @@ import uvicorn
 
 from redengine.api.app import create_app
 from redengine.api.cli import UVICORN_HTTP, UVICORN_LOOP, _bind
-from redengine.api.serving import EnginePool
+from redengine.api.serving import GRACE_SECONDS, EnginePool
 from redengine.config import Settings
 from redengine.demo import load_demo
 from redengine.demo.district import DEFAULT_AS_OF
 from redengine.errors import ConfigError, EngineTimeout
+from redengine.graph import deadline
 from redengine.graph.apply import apply_schema
 from redengine.graph.falkor import FalkorRunner
 from redengine.graph.statements import read
@@ -37,6 +38,14 @@ AS_OF = DEFAULT_AS_OF.isoformat()
 DISTRICT = read("test.serving.district", "MATCH (u:Unit) WHERE u.kind = 'district' RETURN u.id AS id ORDER BY id LIMIT 1")
 COVERAGE = """query($s: ID, $d: Date) { coverage(scope: $s, asOf: $d) { villages villagesWithLiaison
   gaps(first: 500) { totalCount nodes { kind unit { id } } } } }"""
+HEAVY = read("test.serving.heavy", "MATCH (a:Person), (b:Unit) WHERE a.name < b.name RETURN count(*) AS n")
+FREE_PERSON = read("test.serving.free_person",
+                   "MATCH (p:Person) WHERE NOT (p)-[:LIAISES_WITH]->() RETURN p.id AS id ORDER BY id LIMIT 1")
+A_VILLAGE = read("test.serving.a_village", "MATCH (u:Unit) WHERE u.kind = 'village' RETURN u.id AS id ORDER BY id LIMIT 1")
+LIAISON_OF = read("test.serving.liaison_of",
+                  "MATCH (p:Person {id: $person})-[l:LIAISES_WITH]->(u:Unit {id: $unit}) RETURN count(l) AS n")
+START_LIAISON = """mutation($p: ID!, $u: ID!, $d: Date!) { startLiaison(personId: $p, unitId: $u, from: $d) {
+  ok errors { code message } } }"""
 CHECK = """query($p: ID!, $d: Date) { appointmentCheck(personId: $p, asOf: $d) { verdict person { id } } }"""
 
 
@@ -87,14 +96,18 @@ def test_small_requests_and_healthz_do_not_wait_for_heavy_ones(district):
     cadres = [p["id"] for p in district.read(Q.PEOPLE_PAGE_WITH["LIAISES_WITH"],
                                             {"as_of": AS_OF, "skip": 0, "limit": 5})[0]["page"]]
     with served(district) as (base, auth):
-        stop, heavy, started = threading.Event(), [], threading.Barrier(3)
+        stop, heavy, heavy_failed, started = threading.Event(), [], [], threading.Barrier(3)
 
-        def heavy_client():
+        def heavy_client():  # an assertion here would only end this thread: failures go to the main one
             with httpx.Client(base_url=base, headers=auth, timeout=120) as c:
                 started.wait()
                 while not stop.is_set():
                     t = time.perf_counter()
-                    assert _ok(c.post("/graphql", json={"query": COVERAGE, "variables": {"s": d, "d": AS_OF}}))["coverage"]
+                    r = c.post("/graphql", json={"query": COVERAGE, "variables": {"s": d, "d": AS_OF}})
+                    body = r.json()
+                    if r.status_code != 200 or body.get("errors") or not (body.get("data") or {}).get("coverage"):
+                        heavy_failed.append(body)
+                        return
                     heavy.append(time.perf_counter() - t)
 
         threads = [threading.Thread(target=heavy_client) for _ in range(2)]
@@ -121,6 +134,7 @@ def test_small_requests_and_healthz_do_not_wait_for_heavy_ones(district):
             stop.set()
             for t in threads:
                 t.join()
+    assert heavy_failed == [], "a heavy request failed"
     assert len(heavy) >= 2, "no heavy request finished: the comparison would mean nothing"
     heavy_time = statistics.median(heavy)
     print(f"heavy {heavy_time:.3f} s, healthz {statistics.median(health):.4f} s, readyz {statistics.median(ready):.4f} s, "
@@ -157,6 +171,34 @@ def test_a_request_past_its_timeout_is_stopped_with_a_clear_code_and_frees_the_e
         assert _ok(c.post("/graphql", json={"query": COVERAGE, "variables": {"s": d, "d": AS_OF}}))["coverage"]["villages"] > 0
 
 
+@pytest.mark.slow
+def test_a_mutation_past_its_timeout_is_answered_with_its_real_outcome(district):
+    """A write waits for the engine's running reads (FalkorDB locks the graph to write). The server used
+    to answer such a mutation TIMEOUT "…was stopped" at its deadline, and then the write happened anyway."""
+    pair = {"person": district.read(FREE_PERSON)[0]["id"], "unit": district.read(A_VILLAGE)[0]["id"]}
+    long_read: dict = {}
+
+    def hold_the_graph():  # a read far longer than 4 s, stopped by the engine at 4 s
+        t = time.perf_counter()
+        with deadline.within(4), contextlib.suppress(EngineTimeout):
+            district.read(HEAVY)
+        long_read["seconds"] = time.perf_counter() - t
+
+    with served(district, Settings(api_timeout=0.2)) as (base, auth):
+        reader = threading.Thread(target=hold_the_graph)
+        reader.start()
+        time.sleep(0.3)  # the long read is running
+        with httpx.Client(base_url=base, headers=auth, timeout=120) as c:
+            body = c.post("/graphql", json={"query": START_LIAISON,
+                                            "variables": {"p": pair["person"], "u": pair["unit"], "d": "2030-01-01"}}).json()
+        reader.join()
+    assert long_read["seconds"] > 0.3 + 0.2 + GRACE_SECONDS, "the write did not have to wait: the test means nothing"
+    written = district.read(LIAISON_OF, {"person": pair["person"], "unit": pair["unit"]})[0]["n"]
+    assert not body.get("errors"), body
+    assert body["data"]["startLiaison"] == {"ok": True, "errors": []}
+    assert written == 1
+
+
 def test_python_work_past_the_deadline_is_answered_timeout_while_the_worker_finishes():
     """Work that makes no engine read cannot be aborted by the engine: the caller gets TIMEOUT anyway."""
     pool, release = EnginePool(workers=1, timeout=0.05), threading.Event()
@@ -167,6 +209,26 @@ def test_python_work_past_the_deadline_is_answered_timeout_while_the_worker_fini
     finally:
         release.set()
         pool.close()
+
+
+def test_closing_the_pool_waits_for_running_work():
+    """The runner (the embedded engine) is closed after the pool: a worker still writing must finish first.
+    close() used to return at once, and SIGTERM stopped the engine under a running write."""
+    pool, done = EnginePool(workers=1, timeout=5), threading.Event()
+
+    def work():
+        time.sleep(0.3)
+        done.set()
+
+    async def close_while_running():
+        running = asyncio.create_task(pool.call(work))
+        await asyncio.sleep(0.05)  # the worker has begun
+        await asyncio.to_thread(pool.close)
+        closed_after_work = done.is_set()
+        await running
+        return closed_after_work
+
+    assert asyncio.run(close_while_running())
 
 
 def test_the_deadline_reaches_engine_reads_in_the_worker(runner):
@@ -212,7 +274,9 @@ def test_accepted_connections_have_tcp_nodelay():
 
 @pytest.mark.parametrize("name, raw", [("REDENGINE_API_WORKERS", "0"), ("REDENGINE_API_WORKERS", "many"),
                                        ("REDENGINE_API_TIMEOUT_SECONDS", "0"), ("REDENGINE_API_TIMEOUT_SECONDS", "nan"),
-                                       ("REDENGINE_API_TIMEOUT_SECONDS", "soon")])
+                                       ("REDENGINE_API_TIMEOUT_SECONDS", "soon"), ("REDENGINE_API_WORKERS", "65"),
+                                       ("REDENGINE_API_WORKERS", "100000"), ("REDENGINE_API_TIMEOUT_SECONDS", "1e300"),
+                                       ("REDENGINE_API_TIMEOUT_SECONDS", "3600.5"), ("REDENGINE_API_TIMEOUT_SECONDS", "0.05")])
 def test_bad_serving_settings_are_refused_by_name(name, raw):
     with pytest.raises(ConfigError, match=name):
         Settings.from_env({name: raw})
@@ -222,6 +286,9 @@ def test_serving_settings_are_read():
     s = Settings.from_env({"REDENGINE_API_WORKERS": "3", "REDENGINE_API_TIMEOUT_SECONDS": "2.5"})
     assert (s.api_workers, s.api_timeout) == (3, 2.5)
     assert (Settings.from_env({}).api_workers, Settings.from_env({}).api_timeout) == (8, 30.0)
+    bounds = {"REDENGINE_API_WORKERS": "64", "REDENGINE_API_TIMEOUT_SECONDS": "3600"}
+    assert (Settings.from_env(bounds).api_workers, Settings.from_env(bounds).api_timeout) == (64, 3600.0)
+    assert Settings.from_env({"REDENGINE_API_TIMEOUT_SECONDS": "0.1"}).api_timeout == 0.1
 
 
 def test_the_embedded_engine_has_a_query_thread_per_api_worker(tmp_path):
